@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace ConsentDashboard.Data;
+
+public class ApplicationUser : IdentityUser
+{
+    /// <summary>Name shown inside the app; agencies never see it unless the resident reveals it.</summary>
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>The agency an officer belongs to; null for every other role.</summary>
+    public int? AgencyId { get; set; }
+
+    public Agency? Agency { get; set; }
+
+    /// <summary>A resident who opted out receives no footage requests at all.</summary>
+    public bool OptedOutOfAllRequests { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}

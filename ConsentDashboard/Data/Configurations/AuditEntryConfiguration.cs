@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace ConsentDashboard.Data.Configurations;
+
+public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        // The update/delete triggers added in the migration do not mix with RETURNING on SQLite.
+        builder.ToTable(t => t.UseSqlReturningClause(false));
+        builder.HasKey(e => e.Sequence);
+        // The log assigns sequence numbers itself, under its append lock.
+        builder.Property(e => e.Sequence).ValueGeneratedNever();
+        builder.Property(e => e.Actor).HasMaxLength(200).IsRequired();
+        builder.Property(e => e.Action).HasMaxLength(50).IsRequired();
+        builder.Property(e => e.Subject).HasMaxLength(200).IsRequired();
+        builder.Property(e => e.Details).IsRequired();
+        builder.Property(e => e.PreviousHash).HasMaxLength(64).IsFixedLength().IsRequired();
+        builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength().IsRequired();
+        builder.HasIndex(e => e.Timestamp);
+        builder.HasIndex(e => e.Hash).IsUnique();
+    }
+}

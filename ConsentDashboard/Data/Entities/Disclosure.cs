@@ -1,0 +1,43 @@
+namespace ConsentDashboard.Data;
+
+public enum LegalBasis
+{
+    Consent,
+    Warrant,
+    Emergency,
+}
+
+[Flags]
+public enum ContactFields
+{
+    None = 0,
+    Name = 1,
+    Email = 2,
+    Phone = 4,
+    Address = 8,
+}
+
+/// <summary>One clip given to one agency. Access is live while not revoked and not expired.</summary>
+public class Disclosure
+{
+    public Guid Id { get; set; }
+    public string ResidentId { get; set; } = "";
+    public ApplicationUser? Resident { get; set; }
+    public Guid ClipId { get; set; }
+    public Clip? Clip { get; set; }
+    public string ClipSha256 { get; set; } = "";
+    public int AgencyId { get; set; }
+    public Agency? Agency { get; set; }
+    public Guid? RequestId { get; set; }
+    public FootageRequest? Request { get; set; }
+    public Guid? LegalDemandId { get; set; }
+    public LegalDemand? LegalDemand { get; set; }
+    public LegalBasis LegalBasis { get; set; }
+    public ContactFields RevealedContactFields { get; set; }
+    public bool AllowDownload { get; set; }
+    public DateTime DisclosedAt { get; set; }
+    public DateTime AccessExpiresAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+
+    public bool IsLiveAt(DateTime utcNow) => RevokedAt is null && AccessExpiresAt > utcNow;
+}

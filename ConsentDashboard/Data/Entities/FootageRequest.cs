@@ -1,0 +1,47 @@
+namespace ConsentDashboard.Data;
+
+public enum RequestStatus
+{
+    Open,
+    Closed,
+    Withdrawn,
+    Expired,
+}
+
+/// <summary>
+/// Fixed list of incident types. There is deliberately no category for protests or any other lawful activity.
+/// </summary>
+public enum IncidentType
+{
+    Burglary,
+    Robbery,
+    Assault,
+    VehicleTheft,
+    HitAndRun,
+    Vandalism,
+    PackageTheft,
+    MissingPerson,
+    Homicide,
+    Other,
+}
+
+public class FootageRequest
+{
+    public Guid Id { get; set; }
+    public int AgencyId { get; set; }
+    public Agency? Agency { get; set; }
+    public string OfficerId { get; set; } = "";
+    public ApplicationUser? Officer { get; set; }
+    public string CaseNumber { get; set; } = "";
+    public IncidentType IncidentType { get; set; }
+    public string Description { get; set; } = "";
+    public string OfficerContact { get; set; } = "";
+    public double CenterLatitude { get; set; }
+    public double CenterLongitude { get; set; }
+    public double RadiusMeters { get; set; }
+    public DateTime WindowStart { get; set; }
+    public DateTime WindowEnd { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    public RequestStatus Status { get; set; }
+}

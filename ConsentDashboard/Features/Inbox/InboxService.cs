@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using ConsentDashboard.Data;
+using ConsentDashboard.Features.Requests;
+using ConsentDashboard.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConsentDashboard.Features.Inbox;
+
+public sealed record InboxItem(
+    Guid NoticeId,
+    string AgencyName,
+    string CaseNumber,
+    IncidentType IncidentType,
+    DateTime WindowStart,
+    DateTime WindowEnd,
+    DateTime ExpiresAt,
+    NoticeStatus Status,
+    double? NearestCameraMeters);
+
+public sealed class InboxService(IDbContextFactory<ApplicationDbContext> dbFactory)
+{
+    /// <summary>The resident's own notices, newest first, with the distance from their nearest camera.</summary>
+    public async Task<IReadOnlyList<InboxItem>> ListAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        var residentId = user.RequireRole(Roles.Resident);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var notices = await db.RequestNotices.AsNoTracking()
+            .Where(n => n.ResidentId == residentId)
+            .OrderByDescending(n => n.CreatedAt)
+            .Select(n => new
+            {
+                n.Id,
+                Agency = n.Request!.Agency!.Name,
+                n.Request.CaseNumber,
+                n.Request.IncidentType,
+                n.Request.WindowStart,
+                n.Request.WindowEnd,
+                n.Request.ExpiresAt,
+                n.Status,
+                n.Request.CenterLatitude,
+                n.Request.CenterLongitude,
+            })
+            .ToListAsync(cancellationToken);
+        var cameras = await db.Cameras.AsNoTracking()
+            .Where(c => c.OwnerId == residentId && c.IsActive)
+            .Select(c => new { c.Latitude, c.Longitude })
+            .ToListAsync(cancellationToken);
+
+        return notices.Select(n => new InboxItem(
+                n.Id, n.Agency, n.CaseNumber, n.IncidentType, n.WindowStart, n.WindowEnd, n.ExpiresAt, n.Status,
+                cameras.Count == 0
+                    ? null
+                    : cameras.Min(c => GeoArea.HaversineMeters(n.CenterLatitude, n.CenterLongitude, c.Latitude, c.Longitude))))
+            .ToList();
+    }
+}

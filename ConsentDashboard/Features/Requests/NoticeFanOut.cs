@@ -1,0 +1,63 @@
+using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConsentDashboard.Features.Requests;
+
+/// <summary>
+/// Notifies every resident with an active camera inside a request's circle, in the request's own transaction.
+/// The number notified goes to the audit log only; nothing returned here reaches an officer.
+/// </summary>
+public static class NoticeFanOut
+{
+    /// <summary>Residents whose active cameras lie within the circle and who accept requests from the agency.</summary>
+    public static async Task<List<string>> FindResidentsAsync(
+        ApplicationDbContext db, int agencyId, double latitude, double longitude, double radiusMeters, CancellationToken cancellationToken = default)
+    {
+        var box = GeoArea.BoundingBoxAround(latitude, longitude, radiusMeters);
+        var candidates = await db.Cameras.AsNoTracking()
+            .Where(c => c.IsActive
+                && c.Latitude >= box.MinLatitude && c.Latitude <= box.MaxLatitude
+                && ((c.Longitude >= box.MinLongitude1 && c.Longitude <= box.MaxLongitude1)
+                    || (c.Longitude >= box.MinLongitude2 && c.Longitude <= box.MaxLongitude2))
+                && !c.Owner!.OptedOutOfAllRequests
+                && !db.AgencyBlocks.Any(b => b.ResidentId == c.OwnerId && b.AgencyId == agencyId))
+            .Select(c => new { c.OwnerId, c.Latitude, c.Longitude })
+            .ToListAsync(cancellationToken);
+
+        return candidates
+            .Where(c => GeoArea.HaversineMeters(latitude, longitude, c.Latitude, c.Longitude) <= radiusMeters)
+            .Select(c => c.OwnerId)
+            .Distinct()
+            .ToList();
+    }
+
+    /// <summary>Adds the request, one notice per matched resident, and the <c>RequestCreated</c> entry to the scope.</summary>
+    public static async Task<int> AddRequestWithNoticesAsync(
+        ApplicationDbContext db, AuditScope audit, FootageRequest request, CancellationToken cancellationToken = default)
+    {
+        var residents = await FindResidentsAsync(db, request.AgencyId, request.CenterLatitude, request.CenterLongitude,
+            request.RadiusMeters, cancellationToken);
+        db.FootageRequests.Add(request);
+        db.RequestNotices.AddRange(residents.Select(residentId => new RequestNotice
+        {
+            Id = Guid.NewGuid(),
+            RequestId = request.Id,
+            ResidentId = residentId,
+            Status = NoticeStatus.Pending,
+            CreatedAt = request.CreatedAt,
+        }));
+        await audit.AppendAsync($"user:{request.OfficerId}", AuditActions.RequestCreated, $"request:{request.Id}", new
+        {
+            request.AgencyId,
+            request.CaseNumber,
+            IncidentType = request.IncidentType.ToString(),
+            request.RadiusMeters,
+            WindowStart = request.WindowStart,
+            WindowEnd = request.WindowEnd,
+            request.ExpiresAt,
+            Notified = residents.Count,
+        }, cancellationToken);
+        return residents.Count;
+    }
+}

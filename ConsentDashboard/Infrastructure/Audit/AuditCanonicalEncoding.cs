@@ -1,0 +1,68 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ConsentDashboard.Data;
+
+namespace ConsentDashboard.Infrastructure.Audit;
+
+/// <summary>
+/// The bytes an audit entry's hash covers. Stable by design: changing anything here invalidates every stored chain.
+/// <code>
+/// canonical = field(sequence) ‖ field(timestamp) ‖ field(actor) ‖ field(action) ‖ field(subject) ‖ field(details)
+/// field(s)  = uint32 big-endian length of UTF-8(s) ‖ UTF-8(s)
+/// sequence  = decimal digits, invariant culture
+/// timestamp = UTC, ISO-8601 "yyyy-MM-ddTHH:mm:ss.ffffffZ" (microseconds, which every provider stores exactly)
+/// details   = the stored JSON text, byte for byte
+/// hash      = lower-case hex of SHA-256(raw 32 bytes of previous hash ‖ canonical)
+/// </code>
+/// The first entry's previous hash is 64 zeros. Length prefixes keep fields unambiguous whatever they contain.
+/// </summary>
+public static class AuditCanonicalEncoding
+{
+    public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
+    public const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+    /// <summary>Timestamps are truncated to whole microseconds before they are hashed or stored.</summary>
+    public static DateTime Normalise(DateTime utc) =>
+        new(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
+
+    public static string ComputeHash(AuditEntry entry) => ComputeHash(entry, entry.Sequence);
+
+    /// <summary>The hash the entry would have if it sat at <paramref name="sequence"/>; used to spot renumbering.</summary>
+    public static string ComputeHash(AuditEntry entry, long sequence)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> previous = stackalloc byte[32];
+        if (Convert.FromHexString(entry.PreviousHash, previous, out _, out var written) != System.Buffers.OperationStatus.Done
+            || written != 32)
+        {
+            // A malformed previous hash cannot be the hash of anything; hash it as text so verification reports it.
+            hash.AppendData(Encoding.UTF8.GetBytes(entry.PreviousHash));
+        }
+        else
+        {
+            hash.AppendData(previous);
+        }
+
+        AppendField(hash, sequence.ToString(CultureInfo.InvariantCulture));
+        AppendField(hash, DateTime.SpecifyKind(entry.Timestamp, DateTimeKind.Utc).ToString(TimestampFormat, CultureInfo.InvariantCulture));
+        AppendField(hash, entry.Actor);
+        AppendField(hash, entry.Action);
+        AppendField(hash, entry.Subject);
+        AppendField(hash, entry.Details);
+
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    private static void AppendField(IncrementalHash hash, string value)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(value);
+        var buffer = byteCount <= 512 ? stackalloc byte[4 + byteCount] : new byte[4 + byteCount];
+        BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)byteCount);
+        Encoding.UTF8.GetBytes(value, buffer[4..]);
+        hash.AppendData(buffer);
+    }
+}

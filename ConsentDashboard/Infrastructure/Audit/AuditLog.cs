@@ -1,0 +1,109 @@
+using System.Text.Json;
+using ConsentDashboard.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ConsentDashboard.Infrastructure.Audit;
+
+/// <summary>
+/// The only way anything is written to the audit log. A feature opens a scope on its own context, makes its
+/// change, appends entries, and commits once: the change and its entries commit or fail together.
+/// </summary>
+/// <remarks>
+/// Appends are serialised twice over: an in-process lock keeps this instance's writers in line, and the
+/// transaction itself (BEGIN IMMEDIATE on SQLite) holds the database's write lock, so another process cannot
+/// read the same head. The sequence is the primary key, so a fork could never be stored even if both failed.
+/// </remarks>
+public sealed class AuditLog(TimeProvider time)
+{
+    internal static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+
+    private readonly SemaphoreSlim _appendLock = new(1, 1);
+
+    public async Task<AuditScope> BeginAsync(ApplicationDbContext db, CancellationToken cancellationToken = default)
+    {
+        await _appendLock.WaitAsync(cancellationToken);
+        try
+        {
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            return new AuditScope(db, transaction, _appendLock, time);
+        }
+        catch
+        {
+            _appendLock.Release();
+            throw;
+        }
+    }
+}
+
+public sealed class AuditScope : IAsyncDisposable
+{
+    private readonly ApplicationDbContext _db;
+    private readonly IDbContextTransaction _transaction;
+    private readonly SemaphoreSlim _appendLock;
+    private readonly TimeProvider _time;
+    private (long Sequence, string Hash)? _head;
+    private bool _released;
+
+    internal AuditScope(ApplicationDbContext db, IDbContextTransaction transaction, SemaphoreSlim appendLock, TimeProvider time)
+    {
+        _db = db;
+        _transaction = transaction;
+        _appendLock = appendLock;
+        _time = time;
+    }
+
+    /// <summary>Adds an entry chained to the current head. It is stored when <see cref="CommitAsync"/> runs.</summary>
+    public async Task<AuditEntry> AppendAsync(string actor, string action, string subject, object details, CancellationToken cancellationToken = default)
+    {
+        if (_head is null)
+        {
+            var last = await _db.AuditEntries.AsNoTracking()
+                .OrderByDescending(e => e.Sequence)
+                .Select(e => new { e.Sequence, e.Hash })
+                .FirstOrDefaultAsync(cancellationToken);
+            _head = last is null ? (0, AuditCanonicalEncoding.GenesisHash) : (last.Sequence, last.Hash);
+        }
+
+        var entry = new AuditEntry
+        {
+            Sequence = _head.Value.Sequence + 1,
+            Timestamp = AuditCanonicalEncoding.Normalise(_time.GetUtcNow().UtcDateTime),
+            Actor = actor,
+            Action = action,
+            Subject = subject,
+            Details = JsonSerializer.Serialize(details, AuditLog.DetailsJson),
+            PreviousHash = _head.Value.Hash,
+        };
+        entry.Hash = AuditCanonicalEncoding.ComputeHash(entry);
+        _db.AuditEntries.Add(entry);
+        _head = (entry.Sequence, entry.Hash);
+        return entry;
+    }
+
+    /// <summary>Saves every pending change of the context, entries included, and commits them as one.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        await _db.SaveChangesAsync(cancellationToken);
+        await _transaction.CommitAsync(cancellationToken);
+        Release();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Disposing an uncommitted transaction rolls it back.
+        await _transaction.DisposeAsync();
+        Release();
+    }
+
+    private void Release()
+    {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
+        _appendLock.Release();
+    }
+}

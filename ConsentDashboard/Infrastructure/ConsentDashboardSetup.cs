@@ -1,0 +1,138 @@
+using ConsentDashboard.Components.Account;
+using ConsentDashboard.Data;
+using ConsentDashboard.Features.Admin;
+using ConsentDashboard.Features.Audit;
+using ConsentDashboard.Features.Cameras;
+using ConsentDashboard.Features.Disclosures;
+using ConsentDashboard.Features.Inbox;
+using ConsentDashboard.Features.Requests;
+using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Clips;
+using ConsentDashboard.Infrastructure.Seeding;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+
+namespace ConsentDashboard.Infrastructure;
+
+public static class ConsentDashboardSetup
+{
+    /// <summary>Everything the app adds on top of the Blazor and Identity template.</summary>
+    public static WebApplicationBuilder AddConsentDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(ConsentDashboardOptions.SectionName);
+        services.Configure<ConsentDashboardOptions>(section);
+        var options = section.Get<ConsentDashboardOptions>() ?? new ConsentDashboardOptions();
+        var dataFolder = Path.GetFullPath(options.DataFolder, builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataFolder);
+
+        var connectionString = builder.Configuration.GetConnectionString("DefaultConnection");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = $"Data Source={Path.Combine(dataFolder, "consentdashboard.db")};Cache=Shared";
+        }
+
+        services.AddDbContextFactory<ApplicationDbContext>(db => db.UseSqlite(connectionString));
+        // Sign-in cookies and antiforgery tokens survive restarts because their keys live with the data.
+        services.AddDataProtection()
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")))
+            .SetApplicationName("ConsentDashboard");
+
+        services.Configure<IdentityOptions>(identity =>
+        {
+            identity.Password.RequiredLength = 12;
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = 5;
+            identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            identity.User.RequireUniqueEmail = true;
+        });
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.AccessDeniedPath = "/Account/AccessDenied";
+        });
+
+        services.AddMudServices();
+        services.TryAddTimeProvider();
+        services.AddSingleton<DataFolder>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ClipStorage>();
+        services.AddSingleton<IEmailSender<ApplicationUser>, LoggingEmailSender>();
+        services.AddScoped<DemoCity>();
+
+        services.AddScoped<InboxService>();
+        services.AddScoped<CameraService>();
+        services.AddScoped<DisclosureService>();
+        services.AddScoped<AgencyRequestService>();
+        services.AddScoped<AuditLogService>();
+        services.AddScoped<AdminDirectoryService>();
+        return builder;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>Applies migrations, ensures the roles exist, and seeds the demo city when that is switched on.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var dbFactory = services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>();
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in Roles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+
+        var options = services.GetRequiredService<IOptions<ConsentDashboardOptions>>().Value;
+        if (!options.SeedDemoData)
+        {
+            return;
+        }
+
+        await services.GetRequiredService<DemoCity>().SeedIfEmptyAsync();
+        var userManager = services.GetRequiredService<UserManager<ApplicationUser>>();
+        if (await userManager.FindByEmailAsync(DemoCity.SignIns[0].Email) is null)
+        {
+            return;
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() => PrintDemoSignIns(app));
+    }
+
+    private static void PrintDemoSignIns(WebApplication app)
+    {
+        var addresses = app.Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var lines = new List<string>
+        {
+            "",
+            "ConsentDashboard is running with demo data.",
+            $"Open: {string.Join("  ", addresses)}",
+            "",
+            $"  {"Role",-9} {"Email",-38} Password",
+            $"  {new string('-', 9)} {new string('-', 38)} {new string('-', DemoCity.Password.Length)}",
+        };
+        lines.AddRange(DemoCity.SignIns.Select(s => $"  {s.Role,-9} {s.Email,-38} {DemoCity.Password}"));
+        lines.Add("");
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+    }
+}

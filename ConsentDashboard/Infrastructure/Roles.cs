@@ -1,0 +1,19 @@
+namespace ConsentDashboard.Infrastructure;
+
+public static class Roles
+{
+    public const string Resident = "Resident";
+    public const string Officer = "Officer";
+    public const string Auditor = "Auditor";
+    public const string Admin = "Admin";
+
+    public static readonly IReadOnlyList<string> All = [Resident, Officer, Auditor, Admin];
+
+    /// <summary>The page each role lands on from <c>/</c>.</summary>
+    public static string StartPageFor(System.Security.Claims.ClaimsPrincipal user) =>
+        user.IsInRole(Admin) ? "/admin"
+        : user.IsInRole(Auditor) ? "/audit"
+        : user.IsInRole(Officer) ? "/agency/requests"
+        : user.IsInRole(Resident) ? "/inbox"
+        : "/";
+}

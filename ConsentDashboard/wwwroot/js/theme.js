@@ -1,0 +1,8 @@
+// Remembers the light/dark choice for a year; the server reads it to render the right palette on the next visit.
+window.consentDashboardTheme = {
+    remember: function (dark) {
+        document.cookie = "cd-theme=" + (dark ? "dark" : "light") + "; path=/; max-age=31536000; samesite=lax";
+        document.body.classList.toggle("cd-dark", dark);
+        document.body.classList.toggle("cd-light", !dark);
+    }
+};
