@@ -10,6 +10,8 @@ using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Infrastructure.Clips;
 using ConsentDashboard.Infrastructure.Seeding;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
@@ -25,23 +27,17 @@ public static class ConsentDashboardSetup
     public static WebApplicationBuilder AddConsentDashboard(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var section = builder.Configuration.GetSection(ConsentDashboardOptions.SectionName);
-        services.Configure<ConsentDashboardOptions>(section);
-        var options = section.Get<ConsentDashboardOptions>() ?? new ConsentDashboardOptions();
-        var dataFolder = Path.GetFullPath(options.DataFolder, builder.Environment.ContentRootPath);
-        Directory.CreateDirectory(dataFolder);
+        services.Configure<ConsentDashboardOptions>(builder.Configuration.GetSection(ConsentDashboardOptions.SectionName));
+        services.AddSingleton<DataFolder>();
 
-        var connectionString = builder.Configuration.GetConnectionString("DefaultConnection");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = $"Data Source={Path.Combine(dataFolder, "consentdashboard.db")};Cache=Shared";
-        }
+        // Resolved when first used, so settings supplied by a host or test are honoured.
+        services.AddDbContextFactory<ApplicationDbContext>((provider, db) =>
+            db.UseSqlite(DatabaseConnectionString(provider)));
 
-        services.AddDbContextFactory<ApplicationDbContext>(db => db.UseSqlite(connectionString));
         // Sign-in cookies and antiforgery tokens survive restarts because their keys live with the data.
-        services.AddDataProtection()
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")))
-            .SetApplicationName("ConsentDashboard");
+        services.AddDataProtection().SetApplicationName("ConsentDashboard");
+        services.AddOptions<KeyManagementOptions>().Configure<DataFolder, ILoggerFactory>((keys, folder, loggers) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder.Combine("keys")), loggers));
 
         services.Configure<IdentityOptions>(identity =>
         {
@@ -60,7 +56,6 @@ public static class ConsentDashboardSetup
 
         services.AddMudServices();
         services.TryAddTimeProvider();
-        services.AddSingleton<DataFolder>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ClipStorage>();
         services.AddSingleton<IEmailSender<ApplicationUser>, LoggingEmailSender>();
@@ -73,6 +68,15 @@ public static class ConsentDashboardSetup
         services.AddScoped<AuditLogService>();
         services.AddScoped<AdminDirectoryService>();
         return builder;
+    }
+
+    /// <summary>The configured connection string, or a SQLite file in the data folder.</summary>
+    public static string DatabaseConnectionString(IServiceProvider provider)
+    {
+        var configured = provider.GetRequiredService<IConfiguration>().GetConnectionString("DefaultConnection");
+        return string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={provider.GetRequiredService<DataFolder>().Combine("consentdashboard.db")}"
+            : configured;
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)
@@ -92,6 +96,11 @@ public static class ConsentDashboardSetup
         await using (var db = await dbFactory.CreateDbContextAsync())
         {
             await db.Database.MigrateAsync();
+            if (db.Database.IsSqlite())
+            {
+                // Readers do not wait for the writer, and the writer does not wait for readers.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
         }
 
         var roles = services.GetRequiredService<RoleManager<IdentityRole>>();

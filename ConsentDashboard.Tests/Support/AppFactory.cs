@@ -1,0 +1,52 @@
+using ConsentDashboard.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConsentDashboard.Tests.Support;
+
+/// <summary>The real app on a temporary data folder (SQLite file, clips, keys) with the demo city seeded.</summary>
+public class AppFactory : WebApplicationFactory<Program>
+{
+    private readonly TempFolder _folder = new();
+
+    public string DataFolder => _folder.Path;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConsentDashboard:DataFolder", _folder.Path);
+        builder.UseSetting("ConsentDashboard:SeedDemoData", "true");
+    }
+
+    public ApplicationDbContext CreateDbContext() =>
+        Services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContext();
+
+    public HttpClient CreateBrowserlessClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _folder.Dispose();
+    }
+}
+
+/// <summary>The same app served by Kestrel on a loopback port, for the browser tests.</summary>
+public sealed class KestrelAppFactory : AppFactory
+{
+    public KestrelAppFactory() => UseKestrel(0);
+
+    public string ServerAddress
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return address.Replace("[::1]", "127.0.0.1").Replace("localhost", "127.0.0.1");
+        }
+    }
+}

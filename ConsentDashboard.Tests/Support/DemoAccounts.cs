@@ -1,0 +1,15 @@
+using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Seeding;
+
+namespace ConsentDashboard.Tests.Support;
+
+public static class DemoAccounts
+{
+    public static string FirstOf(string role) => DemoCity.SignIns.First(s => s.Role == role).Email;
+
+    public static string Admin => FirstOf(Roles.Admin);
+    public static string Officer => FirstOf(Roles.Officer);
+    public static string Auditor => FirstOf(Roles.Auditor);
+    public static string Resident => FirstOf(Roles.Resident);
+    public static string OtherResident => DemoCity.SignIns.Where(s => s.Role == Roles.Resident).Skip(1).First().Email;
+}
