@@ -41,7 +41,13 @@ public static class ConsentDashboardSetup
 
         services.Configure<IdentityOptions>(identity =>
         {
+            // Length over composition rules (NIST SP 800-63B): 12 characters, any mix, not one repeated character.
             identity.Password.RequiredLength = 12;
+            identity.Password.RequiredUniqueChars = 5;
+            identity.Password.RequireDigit = false;
+            identity.Password.RequireLowercase = false;
+            identity.Password.RequireUppercase = false;
+            identity.Password.RequireNonAlphanumeric = false;
             identity.Lockout.AllowedForNewUsers = true;
             identity.Lockout.MaxFailedAccessAttempts = 5;
             identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);

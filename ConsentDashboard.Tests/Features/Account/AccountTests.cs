@@ -1,0 +1,139 @@
+using System.Net;
+using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Tests.Support;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ConsentDashboard.Tests.Features.Account;
+
+public sealed class AccountTests(AppFactory app) : IClassFixture<AppFactory>
+{
+    [Fact]
+    public async Task Register_NewAccount_IsAResidentAndNothingElse()
+    {
+        using var client = app.CreateBrowserlessClient();
+
+        var response = await SignIn.PostFormAsync(client, "/Account/Register", new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = "Rosa Quinlan",
+            ["Input.Email"] = "rosa.quinlan@example.org",
+            ["Input.Password"] = "correct-horse-battery",
+            ["Input.ConfirmPassword"] = "correct-horse-battery",
+        });
+
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        Assert.Contains("RegisterConfirmation", response.Headers.Location!.ToString());
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await users.FindByEmailAsync("rosa.quinlan@example.org");
+        Assert.NotNull(user);
+        Assert.Equal("Rosa Quinlan", user.DisplayName);
+        Assert.Equal([Roles.Resident], await users.GetRolesAsync(user));
+    }
+
+    [Fact]
+    public async Task Register_PasswordShorterThanTwelve_IsRefusedWithAMessageAndNoAccount()
+    {
+        using var client = app.CreateBrowserlessClient();
+
+        var response = await SignIn.PostFormAsync(client, "/Account/Register", new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = "Short Password",
+            ["Input.Email"] = "short.password@example.org",
+            ["Input.Password"] = "Elev3n-char",
+            ["Input.ConfirmPassword"] = "Elev3n-char",
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("at least 12", await response.Content.ReadAsStringAsync());
+        await using var db = app.CreateDbContext();
+        Assert.False(await db.Users.AnyAsync(u => u.Email == "short.password@example.org"));
+    }
+
+    [Fact]
+    public async Task SignIn_FiveWrongPasswords_LockTheAccountSoTheSixthAttemptIsRefused()
+    {
+        var email = DemoAccounts.OtherResident;
+        using var client = app.CreateBrowserlessClient();
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            var wrong = await SignIn.AttemptAsync(client, email, "not-the-password-" + attempt);
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+            Assert.Contains("do not match an account", await wrong.Content.ReadAsStringAsync());
+        }
+
+        var fifth = await SignIn.AttemptAsync(client, email, "not-the-password-5");
+        Assert.EndsWith("/Account/Lockout", fifth.Headers.Location!.ToString());
+
+        // The sixth attempt is refused even with the right password.
+        var sixth = await SignIn.AttemptAsync(client, email, ConsentDashboard.Infrastructure.Seeding.DemoCity.Password);
+
+        Assert.Equal(HttpStatusCode.Redirect, sixth.StatusCode);
+        Assert.EndsWith("/Account/Lockout", sixth.Headers.Location!.ToString());
+        await using var db = app.CreateDbContext();
+        var lockoutEnd = (await db.Users.SingleAsync(u => u.Email == email)).LockoutEnd;
+        Assert.NotNull(lockoutEnd);
+        Assert.InRange(lockoutEnd.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5.1));
+    }
+
+    [Fact]
+    public async Task SignIn_DemoResident_LandsOnTheInbox()
+    {
+        using var client = app.CreateBrowserlessClient();
+        await SignIn.AsAsync(client, DemoAccounts.Resident);
+
+        var home = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
+        Assert.Equal("/inbox", home.Headers.Location!.OriginalString.Replace("http://localhost", ""));
+    }
+
+    public static TheoryData<string, string> PagesByRole => new()
+    {
+        { Roles.Resident, "/inbox" },
+        { Roles.Resident, "/cameras" },
+        { Roles.Resident, "/clips" },
+        { Roles.Resident, "/disclosures" },
+        { Roles.Officer, "/agency/requests" },
+        { Roles.Auditor, "/audit" },
+        { Roles.Auditor, "/audit/verify" },
+        { Roles.Admin, "/admin" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PagesByRole))]
+    public async Task RolePage_OpensForItsRoleAndIsRefusedToEveryOtherRole(string owner, string path)
+    {
+        foreach (var role in Roles.All)
+        {
+            using var client = app.CreateBrowserlessClient();
+            await SignIn.AsAsync(client, DemoAccounts.FirstOf(role));
+
+            var response = await client.GetAsync(path);
+
+            if (role == owner)
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{role} should open {path}, got {response.StatusCode}.");
+            }
+            else
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{role} should be refused {path}, got {response.StatusCode}.");
+                Assert.Contains("/Account/AccessDenied", response.Headers.Location!.ToString());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RolePage_SignedOutVisitor_IsSentToSignIn()
+    {
+        using var client = app.CreateBrowserlessClient();
+
+        var response = await client.GetAsync("/inbox");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/Account/Login", response.Headers.Location!.ToString());
+    }
+}
