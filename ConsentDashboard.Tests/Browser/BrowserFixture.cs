@@ -1,0 +1,75 @@
+using ConsentDashboard.Tests.Support;
+using Microsoft.Playwright;
+
+namespace ConsentDashboard.Tests.Browser;
+
+/// <summary>
+/// The app on Kestrel plus Debian's Chromium driven by Playwright. No browser is downloaded: a missing
+/// /usr/bin/chromium fails the tests (.ci/run installs it), it never skips them.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+
+    public KestrelAppFactory App { get; } = new();
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string BaseAddress { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (bash .ci/run does).");
+        BaseAddress = App.ServerAddress;
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+            ],
+        });
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+}
+
+public static class PageActions
+{
+    /// <summary>Waits until the circuit is connected, so the next click reaches the server.</summary>
+    public static Task WaitForCircuitAsync(this IPage page) =>
+        page.Locator("[data-ready=true]").WaitForAsync();
+
+    public static async Task SignInAsync(this IPage page, string email, string password = ConsentDashboard.Infrastructure.Seeding.DemoCity.Password)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByTestId("login-email").FillAsync(email);
+        await page.GetByTestId("login-password").FillAsync(password);
+        await page.GetByTestId("login-submit").ClickAsync();
+    }
+}

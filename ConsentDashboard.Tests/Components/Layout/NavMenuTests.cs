@@ -1,0 +1,52 @@
+using Bunit;
+using ConsentDashboard.Components.Layout;
+using ConsentDashboard.Infrastructure;
+using MudBlazor.Services;
+
+namespace ConsentDashboard.Tests.Components.Layout;
+
+public sealed class NavMenuTests
+{
+    private static readonly string[] Shared = ["/Account/Manage"];
+
+    public static TheoryData<string, string[]> ExpectedLinks => new()
+    {
+        { Roles.Resident, ["/inbox", "/cameras", "/clips", "/disclosures"] },
+        { Roles.Officer, ["/agency/requests"] },
+        { Roles.Auditor, ["/audit", "/audit/verify"] },
+        { Roles.Admin, ["/admin"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ExpectedLinks))]
+    public async Task Navigation_ShowsEachRoleExactlyItsOwnPages(string role, string[] expected)
+    {
+        await using var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        var authorization = context.AddAuthorization();
+        authorization.SetAuthorized($"{role.ToLowerInvariant()}@example.org");
+        authorization.SetRoles(role);
+
+        var menu = context.Render<NavMenu>();
+
+        var links = menu.FindAll("a[href]").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(expected.Concat(Shared).Order(), links.Order());
+        Assert.NotNull(menu.Find("[data-testid=sign-out]"));
+    }
+
+    [Fact]
+    public async Task Navigation_SignedOut_OffersOnlySignInAndRegistration()
+    {
+        await using var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddMudServices();
+        context.AddAuthorization();
+
+        var menu = context.Render<NavMenu>();
+
+        var links = menu.FindAll("a[href]").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(["/Account/Login", "/Account/Register"], links.Order());
+        Assert.Empty(menu.FindAll("[data-testid=sign-out]"));
+    }
+}
