@@ -48,8 +48,12 @@ public sealed class SignInFlowTests(BrowserFixture browser) : IClassFixture<Brow
         var pageWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(pageWidth <= 375, $"The page scrolls sideways at phone width ({pageWidth} px).");
 
+        // On a phone the drawer starts closed so it does not cover the page, and the menu button opens it.
+        var camerasLink = page.GetByRole(AriaRole.Link, new() { Name = "Cameras" });
+        await Assertions.Expect(camerasLink).Not.ToBeInViewportAsync();
         await page.GetByTestId("nav-toggle").ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Cameras" }).ClickAsync();
+        await Assertions.Expect(camerasLink).ToBeInViewportAsync();
+        await camerasLink.ClickAsync();
 
         await page.WaitForURLAsync(new Regex("/cameras$"));
         await Assertions.Expect(page.GetByTestId("camera-table")).ToBeVisibleAsync();
