@@ -79,16 +79,33 @@ public sealed class AccountTests(AppFactory app) : IClassFixture<AppFactory>
         Assert.InRange(lockoutEnd.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5.1));
     }
 
-    [Fact]
-    public async Task SignIn_DemoResident_LandsOnTheInbox()
+    [Theory]
+    [InlineData(Roles.Resident, "/inbox")]
+    [InlineData(Roles.Officer, "/agency/requests")]
+    [InlineData(Roles.Auditor, "/audit")]
+    [InlineData(Roles.Admin, "/admin")]
+    public async Task Home_SendsEachRoleToItsStartPage(string role, string startPage)
     {
         using var client = app.CreateBrowserlessClient();
-        await SignIn.AsAsync(client, DemoAccounts.Resident);
+        await SignIn.AsAsync(client, DemoAccounts.FirstOf(role));
 
         var home = await client.GetAsync("/");
 
         Assert.Equal(HttpStatusCode.Redirect, home.StatusCode);
-        Assert.Equal("/inbox", home.Headers.Location!.OriginalString.Replace("http://localhost", ""));
+        Assert.Equal(startPage, home.Headers.Location!.OriginalString.Replace("http://localhost", ""));
+    }
+
+    [Fact]
+    public async Task Home_SignedOutVisitor_SeesWhatTheProductIsAndHowToSignIn()
+    {
+        using var client = app.CreateBrowserlessClient();
+
+        var home = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, home.StatusCode);
+        var html = await home.Content.ReadAsStringAsync();
+        Assert.Contains("Saying no is free", html);
+        Assert.Contains("href=\"/Account/Login\"", html);
     }
 
     public static TheoryData<string, string> PagesByRole => new()
