@@ -57,9 +57,13 @@ public sealed class ClipStorage(DataFolder dataFolder)
             var storageKey = $"{sha256[..2]}/{sha256}{ClipFormat.ExtensionFor(contentType)}";
             var finalPath = PathFor(storageKey);
             Directory.CreateDirectory(Path.GetDirectoryName(finalPath)!);
-            if (!File.Exists(finalPath))
+            try
             {
                 File.Move(temporaryPath, finalPath);
+            }
+            catch (IOException) when (File.Exists(finalPath))
+            {
+                // The same bytes are already stored (perhaps by a concurrent upload): keep that copy.
             }
 
             return new StoredClip(sha256, size, contentType, storageKey);
