@@ -71,6 +71,8 @@ public static class ConsentDashboardSetup
         services.AddScoped<CameraService>();
         services.AddScoped<DisclosureService>();
         services.AddScoped<AgencyRequestService>();
+        services.AddScoped<RequestExpiry>();
+        services.AddHostedService<RequestExpirySweeper>();
         services.AddScoped<AuditLogService>();
         services.AddScoped<AdminDirectoryService>();
         return builder;
