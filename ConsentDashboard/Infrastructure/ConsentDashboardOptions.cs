@@ -10,7 +10,4 @@ public sealed class ConsentDashboardOptions
 
     /// <summary>Seed the demo city into an empty database at start.</summary>
     public bool SeedDemoData { get; set; }
-
-    /// <summary>Largest clip a resident may upload.</summary>
-    public long MaxClipBytes { get; set; } = 200L * 1024 * 1024;
 }
