@@ -2,6 +2,7 @@ using ConsentDashboard.Components;
 using ConsentDashboard.Components.Account;
 using ConsentDashboard.Data;
 using ConsentDashboard.Features.Clips;
+using ConsentDashboard.Features.Disclosures;
 using ConsentDashboard.Infrastructure;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -55,6 +56,7 @@ app.MapRazorComponents<App>()
 
 app.MapAdditionalIdentityEndpoints();
 app.MapClipContent();
+app.MapConsentReceipts();
 
 await app.PrepareDatabaseAsync();
 app.Run();

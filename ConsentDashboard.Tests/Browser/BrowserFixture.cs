@@ -36,12 +36,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string timeZone = "UTC")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            TimezoneId = timeZone,
+            AcceptDownloads = true,
         });
         context.SetDefaultTimeout(20_000);
         return await context.NewPageAsync();
@@ -61,6 +63,17 @@ public sealed class BrowserFixture : IAsyncLifetime
 
 public static class PageActions
 {
+    /// <summary>Waits until a video element has loaded its metadata and returns its duration in seconds.</summary>
+    public static Task<double> VideoDurationAsync(this ILocator video) =>
+        video.EvaluateAsync<double>("""
+            v => new Promise((resolve, reject) => {
+                if (v.readyState >= 1) { resolve(v.duration); return; }
+                v.addEventListener('loadedmetadata', () => resolve(v.duration), { once: true });
+                v.addEventListener('error', () => reject(new Error('video error ' + (v.error && v.error.code))), { once: true });
+                v.load();
+            })
+            """);
+
     /// <summary>Waits until the circuit is connected, so the next click reaches the server.</summary>
     public static Task WaitForCircuitAsync(this IPage page) =>
         page.Locator("[data-ready=true]").WaitForAsync();

@@ -15,5 +15,8 @@ public class ApplicationUser : IdentityUser
     /// <summary>A resident who opted out receives no footage requests at all.</summary>
     public bool OptedOutOfAllRequests { get; set; }
 
+    /// <summary>A resident's postal address, revealed to an agency only when they tick it for a share.</summary>
+    public string? PostalAddress { get; set; }
+
     public DateTime CreatedAt { get; set; }
 }

@@ -10,4 +10,7 @@ public sealed class ConsentDashboardOptions
 
     /// <summary>Seed the demo city into an empty database at start.</summary>
     public bool SeedDemoData { get; set; }
+
+    /// <summary>Largest clip a resident may upload, in bytes.</summary>
+    public long MaxClipBytes { get; set; } = 200L * 1024 * 1024;
 }

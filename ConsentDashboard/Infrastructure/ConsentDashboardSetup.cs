@@ -5,6 +5,8 @@ using ConsentDashboard.Features.Audit;
 using ConsentDashboard.Features.Cameras;
 using ConsentDashboard.Features.Disclosures;
 using ConsentDashboard.Features.Inbox;
+using ConsentDashboard.Features.Preferences;
+using FluentValidation;
 using ConsentDashboard.Features.Requests;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Infrastructure.Clips;
@@ -67,9 +69,15 @@ public static class ConsentDashboardSetup
         services.AddSingleton<IEmailSender<ApplicationUser>, LoggingEmailSender>();
         services.AddScoped<DemoCity>();
 
+        services.AddValidatorsFromAssemblyContaining<ConsentDashboardOptions>(includeInternalTypes: true);
+        services.AddSingleton<InboxNotifier>();
         services.AddScoped<InboxService>();
+        services.AddScoped<NoticeService>();
+        services.AddScoped<PreferencesService>();
         services.AddScoped<CameraService>();
+        services.AddScoped<ClipUploadService>();
         services.AddScoped<DisclosureService>();
+        services.AddScoped<ConsentReceipts>();
         services.AddScoped<AgencyRequestService>();
         services.AddScoped<RequestExpiry>();
         services.AddHostedService<RequestExpirySweeper>();

@@ -1,19 +1,8 @@
-using System.Globalization;
-
 namespace ConsentDashboard.Infrastructure;
 
-/// <summary>How times, sizes and distances read on screen. Times are UTC and say so.</summary>
+/// <summary>How durations, sizes and distances read on screen. Instants go through <see cref="ViewerClock"/>.</summary>
 public static class Formats
 {
-    private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-GB");
-
-    public static string Window(DateTime start, DateTime end) =>
-        start.Date == end.Date
-            ? $"{start.ToString("ddd d MMM, HH:mm", Culture)}–{end.ToString("HH:mm", Culture)} UTC"
-            : $"{start.ToString("ddd d MMM, HH:mm", Culture)} – {end.ToString("ddd d MMM, HH:mm", Culture)} UTC";
-
-    public static string Moment(DateTime utc) => utc.ToString("d MMM yyyy, HH:mm", Culture) + " UTC";
-
     public static string Duration(TimeSpan span) =>
         span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min"
         : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes} min {span.Seconds} s"

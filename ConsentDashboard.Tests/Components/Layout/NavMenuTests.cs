@@ -7,11 +7,11 @@ namespace ConsentDashboard.Tests.Components.Layout;
 
 public sealed class NavMenuTests
 {
-    private static readonly string[] Shared = ["/Account/Manage"];
+    private static readonly string[] Shared = ["/Account/Manage", "/privacy"];
 
     public static TheoryData<string, string[]> ExpectedLinks => new()
     {
-        { Roles.Resident, ["/inbox", "/cameras", "/clips", "/disclosures"] },
+        { Roles.Resident, ["/inbox", "/cameras", "/clips", "/disclosures", "/preferences"] },
         { Roles.Officer, ["/agency/requests"] },
         { Roles.Auditor, ["/audit", "/audit/verify"] },
         { Roles.Admin, ["/admin"] },
@@ -36,7 +36,7 @@ public sealed class NavMenuTests
     }
 
     [Fact]
-    public async Task Navigation_SignedOut_OffersOnlySignInAndRegistration()
+    public async Task Navigation_SignedOut_OffersOnlySignInRegistrationAndThePolicy()
     {
         await using var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -46,7 +46,7 @@ public sealed class NavMenuTests
         var menu = context.Render<NavMenu>();
 
         var links = menu.FindAll("a[href]").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/Account/Login", "/Account/Register"], links.Order());
+        Assert.Equal(["/Account/Login", "/Account/Register", "/privacy"], links.Order());
         Assert.Empty(menu.FindAll("[data-testid=sign-out]"));
     }
 }

@@ -1,8 +1,10 @@
 using ConsentDashboard.Data;
+using ConsentDashboard.Features.Inbox;
 using ConsentDashboard.Features.Requests;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ConsentDashboard.Tests.Features.Requests;
@@ -17,7 +19,7 @@ public sealed class RequestExpiryTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        _expiry = new RequestExpiry(_database, new AuditLog(_time), _time);
+        _expiry = new RequestExpiry(_database, new AuditLog(_time), _time, new InboxNotifier(NullLogger<InboxNotifier>.Instance));
         var now = _time.GetUtcNow().UtcDateTime;
         await using var db = _database.CreateDbContext();
         var agency = new Agency { Name = "Test PD", Jurisdiction = "Test City" };

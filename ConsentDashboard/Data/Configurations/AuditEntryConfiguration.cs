@@ -19,6 +19,8 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         builder.Property(e => e.PreviousHash).HasMaxLength(64).IsFixedLength().IsRequired();
         builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength().IsRequired();
         builder.HasIndex(e => e.Timestamp);
+        // A resident's disclosure page reads every view and download of one disclosure by its subject.
+        builder.HasIndex(e => e.Subject);
         builder.HasIndex(e => e.Hash).IsUnique();
     }
 }

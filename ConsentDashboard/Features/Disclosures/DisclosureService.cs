@@ -1,37 +1,146 @@
 using System.Security.Claims;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Features.Disclosures;
 
-public sealed record DisclosureSummary(
+public enum DisclosureState
+{
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// <summary>One time the agency opened or downloaded a disclosed clip, as the audit log recorded it.</summary>
+public sealed record DisclosureAccess(DateTime At, bool Downloaded, string By, long AuditSequence);
+
+public sealed record DisclosureRecord(
     Guid Id,
     DateTime DisclosedAt,
     string AgencyName,
+    string? OfficerName,
     string? CaseNumber,
+    IncidentType? IncidentType,
     LegalBasis LegalBasis,
     string CameraLabel,
     DateTime ClipStart,
     DateTime ClipEnd,
     string ClipSha256,
+    ContactFields RevealedContactFields,
+    bool AllowDownload,
     DateTime AccessExpiresAt,
-    DateTime? RevokedAt);
-
-public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> dbFactory)
+    DateTime? RevokedAt,
+    IReadOnlyList<DisclosureAccess> Accesses)
 {
-    /// <summary>Everything the resident has disclosed, newest first.</summary>
-    public async Task<IReadOnlyList<DisclosureSummary>> ListOwnAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    public DisclosureState StateAt(DateTime utcNow) =>
+        RevokedAt is not null ? DisclosureState.Revoked
+        : AccessExpiresAt <= utcNow ? DisclosureState.Expired
+        : DisclosureState.Active;
+}
+
+/// <summary>A resident's accounting of disclosures: everything that left their account, and every use of it.</summary>
+public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog auditLog, TimeProvider time)
+{
+    public const string NotYours = "This disclosure is not in your history.";
+
+    /// <summary>Everything the resident has disclosed, newest first, each with the agency's views and downloads.</summary>
+    public async Task<IReadOnlyList<DisclosureRecord>> ListOwnAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         var residentId = user.RequireRole(Roles.Resident);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Disclosures.AsNoTracking()
+        var rows = await db.Disclosures.AsNoTracking()
             .Where(d => d.ResidentId == residentId)
             .OrderByDescending(d => d.DisclosedAt)
-            .Select(d => new DisclosureSummary(d.Id, d.DisclosedAt, d.Agency!.Name,
-                d.Request != null ? d.Request.CaseNumber : d.LegalDemand != null ? d.LegalDemand.Reference : null,
-                d.LegalBasis, d.Clip!.Camera!.Label, d.Clip.RecordedStart, d.Clip.RecordedEnd, d.ClipSha256,
-                d.AccessExpiresAt, d.RevokedAt))
+            .Select(d => new
+            {
+                d.Id,
+                d.DisclosedAt,
+                AgencyName = d.Agency!.Name,
+                OfficerName = d.Request != null ? d.Request.Officer!.DisplayName : null,
+                CaseNumber = d.Request != null ? d.Request.CaseNumber : d.LegalDemand != null ? d.LegalDemand.Reference : null,
+                IncidentType = d.Request != null ? d.Request.IncidentType : (IncidentType?)null,
+                d.LegalBasis,
+                CameraLabel = d.Clip!.Camera!.Label,
+                d.Clip.RecordedStart,
+                d.Clip.RecordedEnd,
+                d.ClipSha256,
+                d.RevealedContactFields,
+                d.AllowDownload,
+                d.AccessExpiresAt,
+                d.RevokedAt,
+            })
             .ToListAsync(cancellationToken);
+
+        var accesses = await AccessesAsync(db, rows.Select(r => r.Id).ToList(), cancellationToken);
+        return rows.Select(r => new DisclosureRecord(
+                r.Id, r.DisclosedAt, r.AgencyName, r.OfficerName, r.CaseNumber, r.IncidentType, r.LegalBasis, r.CameraLabel,
+                r.RecordedStart, r.RecordedEnd, r.ClipSha256, r.RevealedContactFields, r.AllowDownload, r.AccessExpiresAt, r.RevokedAt,
+                accesses.TryGetValue(r.Id, out var list) ? list : []))
+            .ToList();
+    }
+
+    /// <summary>Ends the agency's access at once; the revocation is logged in the same transaction.</summary>
+    public async Task RevokeAsync(ClaimsPrincipal user, Guid disclosureId, CancellationToken cancellationToken = default)
+    {
+        var residentId = user.RequireRole(Roles.Resident);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
+        var disclosure = await db.Disclosures
+            .FirstOrDefaultAsync(d => d.Id == disclosureId && d.ResidentId == residentId, cancellationToken)
+            ?? throw new ActionRefusedException(NotYours);
+        if (disclosure.RevokedAt is not null)
+        {
+            throw new ActionRefusedException("You already revoked this disclosure.");
+        }
+
+        if (disclosure.AccessExpiresAt <= now)
+        {
+            throw new ActionRefusedException("The agency's access to this clip already expired.");
+        }
+
+        disclosure.RevokedAt = now;
+        await audit.AppendAsync($"user:{residentId}", AuditActions.DisclosureRevoked, $"disclosure:{disclosure.Id}", new
+        {
+            disclosure.AgencyId,
+            disclosure.RequestId,
+            disclosure.ClipId,
+            disclosure.ClipSha256,
+            RevokedAt = now,
+        }, cancellationToken);
+        await audit.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<Dictionary<Guid, List<DisclosureAccess>>> AccessesAsync(
+        ApplicationDbContext db, List<Guid> disclosureIds, CancellationToken cancellationToken)
+    {
+        if (disclosureIds.Count == 0)
+        {
+            return [];
+        }
+
+        var subjects = disclosureIds.Select(id => $"disclosure:{id}").ToList();
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(e => subjects.Contains(e.Subject)
+                && (e.Action == AuditActions.ClipViewed || e.Action == AuditActions.ClipDownloaded))
+            .OrderBy(e => e.Sequence)
+            .Select(e => new { e.Subject, e.Action, e.Timestamp, e.Actor, e.Sequence })
+            .ToListAsync(cancellationToken);
+        var officerIds = entries.Select(e => e.Actor.StartsWith("user:", StringComparison.Ordinal) ? e.Actor[5..] : e.Actor).Distinct().ToList();
+        var names = await db.Users.AsNoTracking()
+            .Where(u => officerIds.Contains(u.Id))
+            .Select(u => new { u.Id, u.DisplayName })
+            .ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+
+        return entries
+            .GroupBy(e => Guid.Parse(e.Subject["disclosure:".Length..]))
+            .ToDictionary(g => g.Key, g => g.Select(e => new DisclosureAccess(
+                e.Timestamp,
+                e.Action == AuditActions.ClipDownloaded,
+                names.TryGetValue(e.Actor.StartsWith("user:", StringComparison.Ordinal) ? e.Actor[5..] : e.Actor, out var name) ? name : "an officer",
+                e.Sequence)).ToList());
     }
 }

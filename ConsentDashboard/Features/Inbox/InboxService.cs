@@ -15,7 +15,24 @@ public sealed record InboxItem(
     DateTime WindowEnd,
     DateTime ExpiresAt,
     NoticeStatus Status,
-    double? NearestCameraMeters);
+    RequestStatus RequestStatus,
+    double? NearestCameraMeters)
+{
+    /// <summary>Which inbox filter the notice falls under at <paramref name="utcNow"/>.</summary>
+    public InboxFilter FilterAt(DateTime utcNow) => Status switch
+    {
+        NoticeStatus.Shared or NoticeStatus.Declined or NoticeStatus.Ignored => InboxFilter.Answered,
+        NoticeStatus.Pending when RequestStatus == RequestStatus.Open && ExpiresAt > utcNow => InboxFilter.Open,
+        _ => InboxFilter.Expired,
+    };
+}
+
+public enum InboxFilter
+{
+    Open,
+    Answered,
+    Expired,
+}
 
 public sealed class InboxService(IDbContextFactory<ApplicationDbContext> dbFactory)
 {
@@ -37,6 +54,7 @@ public sealed class InboxService(IDbContextFactory<ApplicationDbContext> dbFacto
                 n.Request.WindowEnd,
                 n.Request.ExpiresAt,
                 n.Status,
+                RequestStatus = n.Request.Status,
                 n.Request.CenterLatitude,
                 n.Request.CenterLongitude,
             })
@@ -47,7 +65,7 @@ public sealed class InboxService(IDbContextFactory<ApplicationDbContext> dbFacto
             .ToListAsync(cancellationToken);
 
         return notices.Select(n => new InboxItem(
-                n.Id, n.Agency, n.CaseNumber, n.IncidentType, n.WindowStart, n.WindowEnd, n.ExpiresAt, n.Status,
+                n.Id, n.Agency, n.CaseNumber, n.IncidentType, n.WindowStart, n.WindowEnd, n.ExpiresAt, n.Status, n.RequestStatus,
                 cameras.Count == 0
                     ? null
                     : cameras.Min(c => GeoArea.HaversineMeters(n.CenterLatitude, n.CenterLongitude, c.Latitude, c.Longitude))))

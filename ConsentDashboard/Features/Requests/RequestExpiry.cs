@@ -1,4 +1,5 @@
 using ConsentDashboard.Data;
+using ConsentDashboard.Features.Inbox;
 using ConsentDashboard.Infrastructure.Audit;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace ConsentDashboard.Features.Requests;
 /// <c>RequestExpired</c> entry per request in the same transaction. Answered notices keep the resident's answer.
 /// Idempotent: a request already expired is never touched again. No reminders are ever sent.
 /// </summary>
-public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog auditLog, TimeProvider time)
+public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog auditLog, TimeProvider time, InboxNotifier notifier)
 {
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
@@ -41,6 +42,7 @@ public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFact
         }
 
         await audit.CommitAsync(cancellationToken);
+        notifier.Publish(pending.Select(n => n.ResidentId));
         return expired.Count;
     }
 }

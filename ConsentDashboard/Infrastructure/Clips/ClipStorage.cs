@@ -74,6 +74,15 @@ public sealed class ClipStorage(DataFolder dataFolder)
         }
     }
 
+    /// <summary>Removes stored bytes that no clip refers to (an upload refused after it was stored).</summary>
+    public void Delete(string storageKey)
+    {
+        if (TryGetPath(storageKey) is { } path)
+        {
+            File.Delete(path);
+        }
+    }
+
     /// <summary>The file behind a storage key, or null when the key would leave the store or the file is gone.</summary>
     public string? TryGetPath(string storageKey)
     {

@@ -56,6 +56,8 @@ public sealed class DemoCity(
         ("alley-cellauto.webm", 5),
     ];
 
+    private static readonly string[] Streets = ["Heron Street", "Quarry Lane", "Alder Row", "Tamarack Court", "Bayview Road", "Cedar Walk"];
+
     private static readonly string[] CameraLabels = ["Front porch", "Driveway", "Back garden", "Sidewalk", "Side alley", "Garage"];
 
     public async Task<bool> SeedIfEmptyAsync(CancellationToken cancellationToken = default)
@@ -72,8 +74,9 @@ public sealed class DemoCity(
         await db.SaveChangesAsync(cancellationToken);
 
         var accounts = new Dictionary<string, ApplicationUser>();
-        foreach (var signIn in SignIns)
+        foreach (var (signIn, index) in SignIns.Select((s, i) => (s, i)))
         {
+            var isResident = signIn.Role == Roles.Resident;
             var user = new ApplicationUser
             {
                 UserName = signIn.Email,
@@ -81,6 +84,9 @@ public sealed class DemoCity(
                 EmailConfirmed = true,
                 DisplayName = signIn.Name,
                 AgencyId = signIn.Role == Roles.Officer ? agency.Id : null,
+                // Fictional numbers from the 555-01xx range reserved for examples.
+                PhoneNumber = isResident ? $"+1 906 555 01{index:00}" : null,
+                PostalAddress = isResident ? $"{10 + index * 7} {Streets[index % Streets.Length]}, Larkspur Bay" : null,
                 CreatedAt = now,
             };
             Check(await users.CreateAsync(user, Password));

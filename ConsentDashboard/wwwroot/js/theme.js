@@ -6,3 +6,15 @@ window.consentDashboardTheme = {
         document.body.classList.toggle("cd-light", !dark);
     }
 };
+
+// Tells the server the browser's time zone, so request windows and clip times read in local time.
+(function () {
+    try {
+        var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+        if (zone) {
+            document.cookie = "cd-tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+        }
+    } catch (e) {
+        // Without a zone the app shows UTC and labels it.
+    }
+})();

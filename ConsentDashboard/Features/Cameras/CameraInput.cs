@@ -1,0 +1,26 @@
+using FluentValidation;
+
+namespace ConsentDashboard.Features.Cameras;
+
+/// <summary>A camera's name and where it is. Coordinates are decimal degrees (WGS 84), as a phone's map app shows them.</summary>
+public sealed class CameraInput
+{
+    public string Label { get; set; } = "";
+
+    public double? Latitude { get; set; }
+
+    public double? Longitude { get; set; }
+}
+
+public sealed class CameraInputValidator : AbstractValidator<CameraInput>
+{
+    public CameraInputValidator()
+    {
+        RuleFor(i => i.Label).Must(l => !string.IsNullOrWhiteSpace(l)).WithMessage("Give the camera a name, such as “Front porch”.")
+            .MaximumLength(60).WithMessage("Keep the name to 60 characters.");
+        RuleFor(i => i.Latitude).NotNull().WithMessage("Enter the latitude.")
+            .InclusiveBetween(-90, 90).WithMessage("Latitude is between -90 and 90 degrees.");
+        RuleFor(i => i.Longitude).NotNull().WithMessage("Enter the longitude.")
+            .InclusiveBetween(-180, 180).WithMessage("Longitude is between -180 and 180 degrees.");
+    }
+}

@@ -1,0 +1,31 @@
+using FluentValidation;
+
+namespace ConsentDashboard.Features.Cameras;
+
+/// <summary>The facts about an uploaded clip that its bytes do not carry. Times are UTC.</summary>
+public sealed class ClipUploadInput
+{
+    public Guid? CameraId { get; set; }
+
+    public DateTime? RecordedStart { get; set; }
+
+    /// <summary>Needed only when the length cannot be read from the file.</summary>
+    public DateTime? RecordedEnd { get; set; }
+}
+
+public sealed class ClipUploadInputValidator : AbstractValidator<ClipUploadInput>
+{
+    public static readonly TimeSpan MaxLength = TimeSpan.FromHours(24);
+
+    public ClipUploadInputValidator(TimeProvider time)
+    {
+        RuleFor(i => i.CameraId).NotNull().WithMessage("Choose the camera that recorded the clip.")
+            .NotEqual(Guid.Empty).WithMessage("Choose the camera that recorded the clip.");
+        RuleFor(i => i.RecordedStart).NotNull().WithMessage("Enter when the recording started.")
+            .Must(start => start <= time.GetUtcNow().UtcDateTime).WithMessage("The recording cannot start in the future.");
+        RuleFor(i => i.RecordedEnd)
+            .Must((input, end) => end > input.RecordedStart).WithMessage("The end must be after the start.")
+            .Must((input, end) => end - input.RecordedStart <= MaxLength).WithMessage("A clip can be at most 24 hours long.")
+            .When(i => i.RecordedEnd is not null && i.RecordedStart is not null);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Audit;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConsentDashboard.Features.Disclosures;
+
+/// <summary>Builds the receipt of one of the resident's own disclosures; anyone else's is simply not found.</summary>
+public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFactory)
+{
+    public async Task<ConsentReceipt?> BuildAsync(ClaimsPrincipal user, Guid disclosureId, string policyUrl, CancellationToken cancellationToken = default)
+    {
+        var residentId = user.RequireRole(Roles.Resident);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var d = await db.Disclosures.AsNoTracking()
+            .Where(x => x.Id == disclosureId && x.ResidentId == residentId)
+            .Select(x => new
+            {
+                x.Id, x.ClipId, x.ClipSha256, x.LegalBasis, x.RevealedContactFields, x.AllowDownload, x.DisclosedAt, x.AccessExpiresAt,
+                x.RevokedAt, x.Clip!.RecordedStart, x.Clip.RecordedEnd, ResidentEmail = x.Resident!.Email,
+                AgencyName = x.Agency!.Name, x.Agency.Jurisdiction,
+                CaseNumber = x.Request != null ? x.Request.CaseNumber : x.LegalDemand != null ? x.LegalDemand.Reference : null,
+                IncidentType = x.Request != null ? x.Request.IncidentType : (IncidentType?)null,
+                OfficerContact = x.Request != null ? x.Request.OfficerContact : null,
+                OfficerEmail = x.Request != null ? x.Request.Officer!.Email : null,
+                OfficerPhone = x.Request != null ? x.Request.Officer!.PhoneNumber : null,
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (d is null)
+        {
+            return null;
+        }
+
+        var subject = $"disclosure:{d.Id}";
+        var entry = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Subject == subject && e.Action == AuditActions.DisclosureCreated)
+            .Select(e => new { e.Sequence, e.Hash })
+            .FirstAsync(cancellationToken);
+
+        var revealed = Enum.GetValues<ContactFields>()
+            .Where(f => f != ContactFields.None && d.RevealedContactFields.HasFlag(f))
+            .Select(f => f.ToString())
+            .ToList();
+        var purpose = d.IncidentType is { } type
+            ? $"Investigation of case {d.CaseNumber} ({Formats.Words(type).ToLowerInvariant()})"
+            : $"Demand {d.CaseNumber}";
+        return new ConsentReceipt(
+            ConsentReceipt.SpecVersion,
+            d.Jurisdiction,
+            new DateTimeOffset(d.DisclosedAt).ToUnixTimeSeconds(),
+            "Resident chose clips in the ConsentDashboard web app in answer to a footage request",
+            d.Id.ToString(),
+            "en",
+            d.ResidentEmail ?? residentId,
+            [new ReceiptController(d.AgencyName, d.OfficerContact ?? d.AgencyName, d.Jurisdiction, d.OfficerEmail ?? "", d.OfficerPhone ?? "")],
+            policyUrl,
+            [
+                new ReceiptService("Disclosure of home-camera footage", [
+                    new ReceiptPurpose(
+                        purpose,
+                        ["Law enforcement investigation"],
+                        d.LegalBasis == LegalBasis.Consent ? "EXPRESSED" : d.LegalBasis.ToString().ToUpperInvariant(),
+                        ["Video footage", .. revealed],
+                        true,
+                        $"Access ends {d.AccessExpiresAt:yyyy-MM-ddTHH:mm:ssZ} or when the resident revokes it",
+                        true,
+                        d.AgencyName),
+                ]),
+            ],
+            false,
+            [],
+            new ReceiptDisclosure(d.ClipId, d.ClipSha256, d.RecordedStart, d.RecordedEnd, d.LegalBasis.ToString(), d.CaseNumber,
+                revealed, d.AllowDownload, d.AccessExpiresAt, d.RevokedAt),
+            entry.Sequence,
+            entry.Hash);
+    }
+}

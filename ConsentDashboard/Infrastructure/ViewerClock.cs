@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace ConsentDashboard.Infrastructure;
+
+/// <summary>
+/// Shows UTC instants in the viewer's own time zone. The browser reports its IANA zone in a cookie (see
+/// <c>wwwroot/js/theme.js</c>); until it has, times are shown in UTC and say so.
+/// </summary>
+public sealed class ViewerClock
+{
+    public const string CookieName = "cd-tz";
+
+    private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-GB");
+
+    public static readonly ViewerClock Utc = new(TimeZoneInfo.Utc);
+
+    public ViewerClock(TimeZoneInfo zone) => Zone = zone;
+
+    public TimeZoneInfo Zone { get; }
+
+    public bool IsUtc => Zone == TimeZoneInfo.Utc;
+
+    /// <summary>"Europe/Berlin", or "UTC".</summary>
+    public string ZoneName => IsUtc ? "UTC" : Zone.Id;
+
+    public static ViewerClock FromZoneId(string? zoneId) =>
+        !string.IsNullOrWhiteSpace(zoneId) && TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone)
+            ? new ViewerClock(zone)
+            : Utc;
+
+    public static string? ZoneIdFrom(HttpRequest request) =>
+        request.Cookies.TryGetValue(CookieName, out var value) ? Uri.UnescapeDataString(value) : null;
+
+    public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Zone);
+
+    /// <summary>The UTC instant of a wall-clock time in this zone, or null when that time does not exist (a DST gap).</summary>
+    public DateTime? ToUtc(DateTime local)
+    {
+        var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
+        return Zone.IsInvalidTime(unspecified) ? null : TimeZoneInfo.ConvertTimeToUtc(unspecified, Zone);
+    }
+
+    /// <summary>"Tue 3 Nov, 21:00–23:30", or with both dates when the window crosses midnight.</summary>
+    public string Window(DateTime startUtc, DateTime endUtc)
+    {
+        var start = ToLocal(startUtc);
+        var end = ToLocal(endUtc);
+        var text = start.Date == end.Date
+            ? $"{start.ToString("ddd d MMM, HH:mm", Culture)}–{end.ToString("HH:mm", Culture)}"
+            : $"{start.ToString("ddd d MMM, HH:mm", Culture)} – {end.ToString("ddd d MMM, HH:mm", Culture)}";
+        return text + Suffix;
+    }
+
+    /// <summary>"Tue 3 Nov, 21:04:10–21:04:16": a clip's span, to the second.</summary>
+    public string ClipSpan(DateTime startUtc, DateTime endUtc)
+    {
+        var start = ToLocal(startUtc);
+        var end = ToLocal(endUtc);
+        return $"{start.ToString("ddd d MMM, HH:mm:ss", Culture)}–{end.ToString(start.Date == end.Date ? "HH:mm:ss" : "ddd d MMM, HH:mm:ss", Culture)}{Suffix}";
+    }
+
+    /// <summary>"3 Nov 2026, 21:04".</summary>
+    public string Moment(DateTime utc) => ToLocal(utc).ToString("d MMM yyyy, HH:mm", Culture) + Suffix;
+
+    /// <summary>"21:04:30", for clip times inside a window already dated.</summary>
+    public string TimeOfDay(DateTime utc) => ToLocal(utc).ToString("HH:mm:ss", Culture);
+
+    private string Suffix => IsUtc ? " UTC" : "";
+}
