@@ -35,6 +35,18 @@ public class AppFactory : WebApplicationFactory<Program>
     }
 }
 
+/// <summary>The app with a clock the test moves: demo data is seeded at the real time, then time can jump ahead.</summary>
+public sealed class FakeTimeAppFactory : AppFactory
+{
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+}
+
 /// <summary>The same app served by Kestrel on a loopback port, for the browser tests.</summary>
 public sealed class KestrelAppFactory : AppFactory
 {

@@ -1,0 +1,16 @@
+using System.Text.RegularExpressions;
+
+namespace ConsentDashboard.Tests.Support;
+
+/// <summary>Removes what differs between two renders of the same page for reasons no user can see.</summary>
+public static partial class Markup
+{
+    public static string WithoutPerRenderTokens(string html) =>
+        AntiforgeryValue().Replace(CircuitMarker().Replace(html, ""), "value=\"(token)\"");
+
+    [GeneratedRegex(@"<!--Blazor:[\s\S]*?-->")]
+    private static partial Regex CircuitMarker();
+
+    [GeneratedRegex("value=\"CfDJ8[^\"]*\"")]
+    private static partial Regex AntiforgeryValue();
+}
