@@ -16,11 +16,11 @@ public sealed class CameraInputValidator : AbstractValidator<CameraInput>
 {
     public CameraInputValidator()
     {
-        RuleFor(i => i.Label).Must(l => !string.IsNullOrWhiteSpace(l)).WithMessage("Give the camera a name, such as “Front porch”.")
+        RuleFor(i => i.Label).Cascade(CascadeMode.Stop).Must(l => !string.IsNullOrWhiteSpace(l)).WithMessage("Give the camera a name, such as “Front porch”.")
             .MaximumLength(60).WithMessage("Keep the name to 60 characters.");
-        RuleFor(i => i.Latitude).NotNull().WithMessage("Enter the latitude.")
+        RuleFor(i => i.Latitude).Cascade(CascadeMode.Stop).NotNull().WithMessage("Enter the latitude.")
             .InclusiveBetween(-90, 90).WithMessage("Latitude is between -90 and 90 degrees.");
-        RuleFor(i => i.Longitude).NotNull().WithMessage("Enter the longitude.")
+        RuleFor(i => i.Longitude).Cascade(CascadeMode.Stop).NotNull().WithMessage("Enter the longitude.")
             .InclusiveBetween(-180, 180).WithMessage("Longitude is between -180 and 180 degrees.");
     }
 }

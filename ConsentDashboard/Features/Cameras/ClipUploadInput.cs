@@ -19,9 +19,9 @@ public sealed class ClipUploadInputValidator : AbstractValidator<ClipUploadInput
 
     public ClipUploadInputValidator(TimeProvider time)
     {
-        RuleFor(i => i.CameraId).NotNull().WithMessage("Choose the camera that recorded the clip.")
+        RuleFor(i => i.CameraId).Cascade(CascadeMode.Stop).NotNull().WithMessage("Choose the camera that recorded the clip.")
             .NotEqual(Guid.Empty).WithMessage("Choose the camera that recorded the clip.");
-        RuleFor(i => i.RecordedStart).NotNull().WithMessage("Enter when the recording started.")
+        RuleFor(i => i.RecordedStart).Cascade(CascadeMode.Stop).NotNull().WithMessage("Enter when the recording started.")
             .Must(start => start <= time.GetUtcNow().UtcDateTime).WithMessage("The recording cannot start in the future.");
         RuleFor(i => i.RecordedEnd)
             .Must((input, end) => end > input.RecordedStart).WithMessage("The end must be after the start.")
