@@ -76,6 +76,40 @@ public sealed class ResidentShareFlowTests(BrowserFixture browser) : IClassFixtu
         Assert.NotNull((await db.Disclosures.SingleAsync(d => d.Id == disclosureId)).RevokedAt);
     }
 
+    [Fact]
+    public async Task Resident_AddsACamera_UploadsAClipToIt_AndPlaysIt()
+    {
+        var page = await browser.NewPageAsync();
+        await page.SignInAsync(DemoAccounts.OtherResident);
+        await page.WaitForURLAsync(new Regex("/inbox$"));
+        await page.GotoAsync("/cameras");
+        await page.WaitForCircuitAsync();
+
+        await page.GetByTestId("add-camera").ClickAsync();
+        await page.Locator("input[data-testid=camera-label]").FillAsync("Attic window");
+        await page.Locator("input[data-testid=camera-latitude]").FillAsync("91");
+        await page.GetByTestId("save-camera").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("camera-dialog")).ToContainTextAsync("Latitude is between -90 and 90 degrees.");
+        await page.Locator("input[data-testid=camera-latitude]").FillAsync("46.2051");
+        await page.Locator("input[data-testid=camera-longitude]").FillAsync("-84.0468");
+        await page.GetByTestId("save-camera").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("camera-table")).ToContainTextAsync("Attic window");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clips" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/clips$"));
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.GetByTestId("upload-camera")).ToContainTextAsync("Attic window");
+        await page.Locator("input[data-testid=upload-start]").FillAsync(DateTime.UtcNow.AddHours(-5).ToString("yyyy-MM-ddTHH:mm"));
+        await page.Locator("input[data-testid=upload-file]").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "DemoMedia", "garden-mandelbrot.webm"));
+        await Assertions.Expect(page.GetByTestId("upload-file-name")).ToContainTextAsync("garden-mandelbrot.webm");
+        await page.GetByTestId("upload-button").ClickAsync();
+
+        // The length comes from the file itself: 8 seconds.
+        await Assertions.Expect(page.GetByText("Uploaded 8 s of video from Attic window.")).ToBeVisibleAsync();
+        var player = page.Locator("video[data-testid^=player-]");
+        Assert.True(await player.VideoDurationAsync() > 7);
+    }
+
     private async Task<Guid> DisclosureIdAsync(Guid clipId)
     {
         await using var db = browser.App.CreateDbContext();

@@ -1,11 +1,14 @@
 using System.Security.Claims;
 using Bunit;
 using ConsentDashboard.Data;
+using ConsentDashboard.Features.Cameras;
 using ConsentDashboard.Features.Disclosures;
 using ConsentDashboard.Features.Inbox;
 using ConsentDashboard.Features.Preferences;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Clips;
+using Microsoft.Extensions.Options;
 using FluentValidation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -21,7 +24,7 @@ namespace ConsentDashboard.Tests.Support;
 /// <summary>A bUnit context with the real resident services over a <see cref="ResidentScenario"/>, signed in as one resident.</summary>
 public static class ResidentPageContext
 {
-    public static BunitContext Create(ResidentScenario scenario, ApplicationUser resident)
+    public static BunitContext Create(ResidentScenario scenario, ApplicationUser resident, string? dataFolder = null, long maxClipBytes = 200L * 1024 * 1024)
     {
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -38,6 +41,11 @@ public static class ResidentPageContext
         services.AddScoped<NoticeService>();
         services.AddScoped<PreferencesService>();
         services.AddScoped<DisclosureService>();
+        services.AddScoped<CameraService>();
+        services.AddScoped<ClipUploadService>();
+        var options = Options.Create(new ConsentDashboardOptions { DataFolder = dataFolder ?? Path.GetTempPath(), MaxClipBytes = maxClipBytes });
+        services.AddSingleton(options);
+        services.AddSingleton(new ClipStorage(new DataFolder(options, new FixedEnvironment(options.Value.DataFolder))));
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized(resident.Email!);
         authorization.SetRoles(Roles.Resident);

@@ -5,9 +5,7 @@ using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Clips;
 using ConsentDashboard.Infrastructure.Validation;
 using ConsentDashboard.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 
 namespace ConsentDashboard.Tests.Features.Cameras;
@@ -153,14 +151,4 @@ public sealed class ClipUploadServiceTests : IAsyncLifetime
     [InlineData(new byte[] { 0xFF, 0xD8, 0xFF, 0xE0 }, null)]
     public void ClipFormat_IsDecidedByTheLeadingBytes(byte[] header, string? expected) =>
         Assert.Equal(expected, ClipFormat.DetectContentType(header));
-
-    private sealed class FixedEnvironment(string root) : IWebHostEnvironment
-    {
-        public string WebRootPath { get; set; } = root;
-        public IFileProvider WebRootFileProvider { get; set; } = new NullFileProvider();
-        public string ApplicationName { get; set; } = "ConsentDashboard";
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
-        public string ContentRootPath { get; set; } = root;
-        public string EnvironmentName { get; set; } = "Test";
-    }
 }
