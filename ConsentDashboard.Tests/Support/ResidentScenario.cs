@@ -49,6 +49,16 @@ public sealed class ResidentScenario : IDisposable
 
     public DisclosureService DisclosureService() => new(Database, AuditLog, Time);
 
+    public InboxNotifier Notifier { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<InboxNotifier>.Instance);
+
+    public ConsentDashboard.Features.Requests.AgencyRequestService AgencyRequestService()
+    {
+        var limits = Microsoft.Extensions.Options.Options.Create(new ConsentDashboard.Features.Requests.RequestLimits());
+        return new(Database, AuditLog, new ConsentDashboard.Features.Requests.FootageRequestInputValidator(limits, Time, Database), limits, Notifier, Time);
+    }
+
+    public ClaimsPrincipal OfficerUser => Principals.For(Officer.Id, Roles.Officer);
+
     public static async Task<ResidentScenario> CreateAsync()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));

@@ -30,6 +30,7 @@ public static class ConsentDashboardSetup
     {
         var services = builder.Services;
         services.Configure<ConsentDashboardOptions>(builder.Configuration.GetSection(ConsentDashboardOptions.SectionName));
+        services.Configure<RequestLimits>(builder.Configuration.GetSection(RequestLimits.SectionName));
         services.AddSingleton<DataFolder>();
 
         // Resolved when first used, so settings supplied by a host or test are honoured.

@@ -7,6 +7,9 @@ public enum NoticeStatus
     Declined,
     Ignored,
     Expired,
+
+    /// <summary>The agency withdrew the request before the resident answered.</summary>
+    Withdrawn,
 }
 
 /// <summary>

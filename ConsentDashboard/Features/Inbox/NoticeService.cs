@@ -207,12 +207,12 @@ public sealed class NoticeService(
             .Include(n => n.Request)
             .FirstOrDefaultAsync(n => n.Id == noticeId && n.ResidentId == residentId, cancellationToken)
             ?? throw new ActionRefusedException(NotInInbox);
+        EnsureOpen(notice, notice.Request!, now);
         if (notice.Status != NoticeStatus.Pending)
         {
             throw new ActionRefusedException($"You already answered this request ({Formats.Words(notice.Status).ToLowerInvariant()}).");
         }
 
-        EnsureOpen(notice, notice.Request!, now);
         // Only a still-pending row changes, so two tabs answering at once cannot both win.
         var changed = await db.RequestNotices
             .Where(n => n.Id == noticeId && n.ResidentId == residentId && n.Status == NoticeStatus.Pending)
@@ -227,19 +227,19 @@ public sealed class NoticeService(
 
     private static void EnsureOpen(RequestNotice notice, FootageRequest request, DateTime now)
     {
-        if (notice.Status is not (NoticeStatus.Pending or NoticeStatus.Shared))
-        {
-            throw new ActionRefusedException($"You already answered this request ({Formats.Words(notice.Status).ToLowerInvariant()}).");
-        }
-
-        if (request.Status == RequestStatus.Withdrawn)
+        if (request.Status == RequestStatus.Withdrawn || notice.Status == NoticeStatus.Withdrawn)
         {
             throw new ActionRefusedException("The agency withdrew this request.");
         }
 
-        if (request.Status != RequestStatus.Open || request.ExpiresAt <= now)
+        if (request.Status != RequestStatus.Open || request.ExpiresAt <= now || notice.Status == NoticeStatus.Expired)
         {
             throw new ActionRefusedException("This request has expired; nothing more can be shared for it.");
+        }
+
+        if (notice.Status is not (NoticeStatus.Pending or NoticeStatus.Shared))
+        {
+            throw new ActionRefusedException($"You already answered this request ({Formats.Words(notice.Status).ToLowerInvariant()}).");
         }
     }
 

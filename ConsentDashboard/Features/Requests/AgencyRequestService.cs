@@ -1,7 +1,12 @@
 using System.Security.Claims;
 using ConsentDashboard.Data;
+using ConsentDashboard.Features.Inbox;
 using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Validation;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ConsentDashboard.Features.Requests;
 
@@ -17,15 +22,55 @@ public sealed record AgencyRequestSummary(
     RequestStatus Status,
     int ClipsReceived);
 
-public sealed class AgencyRequestService(IDbContextFactory<ApplicationDbContext> dbFactory, TimeProvider time)
+/// <summary>One clip a resident chose to give, as the agency may see it.</summary>
+public sealed record SharedClip(
+    Guid ClipId,
+    string ResidentLabel,
+    DateTime RecordedStart,
+    DateTime RecordedEnd,
+    string Sha256,
+    DateTime DisclosedAt,
+    DateTime AccessExpiresAt,
+    bool AllowDownload);
+
+public sealed record AgencyRequestDetail(
+    Guid Id,
+    string CaseNumber,
+    IncidentType IncidentType,
+    string Description,
+    string OfficerName,
+    string OfficerContact,
+    double CenterLatitude,
+    double CenterLongitude,
+    double RadiusMeters,
+    DateTime WindowStart,
+    DateTime WindowEnd,
+    DateTime CreatedAt,
+    DateTime ExpiresAt,
+    RequestStatus Status,
+    IReadOnlyList<SharedClip> Clips);
+
+/// <summary>
+/// An officer's side of requests: filing, withdrawing, listing, and the clips residents shared. Every answer is the
+/// same whether residents declined, ignored or never looked: nothing here reads a notice's status or counts notices.
+/// </summary>
+public sealed class AgencyRequestService(
+    IDbContextFactory<ApplicationDbContext> dbFactory,
+    AuditLog auditLog,
+    IValidator<FootageRequestInput> validator,
+    IOptions<RequestLimits> limits,
+    InboxNotifier notifier,
+    TimeProvider time)
 {
+    public const string NotFound = "This request does not exist or belongs to another agency.";
+
+    public RequestLimits Limits => limits.Value;
+
     public async Task<IReadOnlyList<AgencyRequestSummary>> ListForAgencyAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
-        var officerId = user.RequireRole(Roles.Officer);
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var agencyId = await db.Users.Where(u => u.Id == officerId).Select(u => u.AgencyId).SingleOrDefaultAsync(cancellationToken)
-            ?? throw new UnauthorizedAccessException("This officer account is not attached to an agency.");
+        var agencyId = await AgencyOfAsync(db, user, cancellationToken);
         var requests = await db.FootageRequests.AsNoTracking()
             .Where(r => r.AgencyId == agencyId)
             .OrderByDescending(r => r.CreatedAt)
@@ -33,9 +78,145 @@ public sealed class AgencyRequestService(IDbContextFactory<ApplicationDbContext>
                 r.ExpiresAt, r.Status,
                 db.Disclosures.Count(d => d.RequestId == r.Id && d.AgencyId == agencyId && d.RevokedAt == null && d.AccessExpiresAt > now)))
             .ToListAsync(cancellationToken);
-        // A request past its expiry shows as expired even before the sweep has closed it.
-        return requests
-            .Select(r => r.Status == RequestStatus.Open && r.ExpiresAt <= now ? r with { Status = RequestStatus.Expired } : r)
+        return requests.Select(r => r with { Status = EffectiveStatus(r.Status, r.ExpiresAt, now) }).ToList();
+    }
+
+    /// <summary>The request and the clips live for the agency; null for a request of another agency or none at all.</summary>
+    public async Task<AgencyRequestDetail?> GetAsync(ClaimsPrincipal user, Guid requestId, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var agencyId = await AgencyOfAsync(db, user, cancellationToken);
+        var request = await db.FootageRequests.AsNoTracking()
+            .Where(r => r.Id == requestId && r.AgencyId == agencyId)
+            .Select(r => new { Request = r, OfficerName = r.Officer!.DisplayName })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (request is null)
+        {
+            return null;
+        }
+
+        // Residents are numbered by their first disclosure for this request, so a label never changes later.
+        var disclosures = await db.Disclosures.AsNoTracking()
+            .Where(d => d.RequestId == requestId && d.AgencyId == agencyId)
+            .OrderBy(d => d.DisclosedAt).ThenBy(d => d.Id)
+            .Select(d => new
+            {
+                d.ResidentId, d.ClipId, d.ClipSha256, d.DisclosedAt, d.AccessExpiresAt, d.RevokedAt, d.AllowDownload, d.RevealedContactFields,
+                d.Clip!.RecordedStart, d.Clip.RecordedEnd,
+                d.Resident!.DisplayName, d.Resident.Email, d.Resident.PhoneNumber, d.Resident.PostalAddress,
+            })
+            .ToListAsync(cancellationToken);
+        var numbers = disclosures.Select(d => d.ResidentId).Distinct().Select((id, index) => (id, index + 1)).ToDictionary(p => p.id, p => p.Item2);
+        var clips = disclosures
+            .Where(d => d.RevokedAt is null && d.AccessExpiresAt > now)
+            .Select(d => new SharedClip(d.ClipId,
+                ResidentLabel(numbers[d.ResidentId], d.RevealedContactFields, d.DisplayName, d.Email, d.PhoneNumber, d.PostalAddress),
+                d.RecordedStart, d.RecordedEnd, d.ClipSha256, d.DisclosedAt, d.AccessExpiresAt, d.AllowDownload))
             .ToList();
+        var r = request.Request;
+        return new AgencyRequestDetail(r.Id, r.CaseNumber, r.IncidentType, r.Description, request.OfficerName, r.OfficerContact,
+            r.CenterLatitude, r.CenterLongitude, r.RadiusMeters, r.WindowStart, r.WindowEnd, r.CreatedAt, r.ExpiresAt,
+            EffectiveStatus(r.Status, r.ExpiresAt, now), clips);
+    }
+
+    /// <summary>
+    /// Files a request after the same rules the form applies, and notifies every matching resident in the same
+    /// transaction. Returns only the new id: how many were notified goes to the audit log, never to the officer.
+    /// </summary>
+    public async Task<Guid> FileAsync(ClaimsPrincipal user, FootageRequestInput input, CancellationToken cancellationToken = default)
+    {
+        var officerId = user.RequireRole(Roles.Officer);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        input.AgencyId = await AgencyOfAsync(db, user, cancellationToken);
+        List<string> notified;
+        FootageRequest request;
+        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
+        {
+            // Checked inside the write lock, so two officers cannot both file the last request allowed for a case.
+            await validator.EnsureValidAsync(input, cancellationToken);
+            request = new FootageRequest
+            {
+                Id = Guid.NewGuid(),
+                AgencyId = input.AgencyId,
+                OfficerId = officerId,
+                CaseNumber = input.CaseNumber.Trim(),
+                IncidentType = input.IncidentType!.Value,
+                Description = input.Description.Trim(),
+                OfficerContact = input.OfficerContact.Trim(),
+                CenterLatitude = input.CenterLatitude!.Value,
+                CenterLongitude = input.CenterLongitude!.Value,
+                RadiusMeters = input.RadiusMeters!.Value,
+                WindowStart = input.WindowStart!.Value,
+                WindowEnd = input.WindowEnd!.Value,
+                CreatedAt = now,
+                ExpiresAt = now.AddDays(input.ExpiresInDays),
+                Status = RequestStatus.Open,
+            };
+            notified = await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request, cancellationToken);
+            await audit.CommitAsync(cancellationToken);
+        }
+
+        notifier.Publish(notified);
+        return request.Id;
+    }
+
+    /// <summary>Withdraws an open request: pending notices close, answers already given stay, and it is logged.</summary>
+    public async Task WithdrawAsync(ClaimsPrincipal user, Guid requestId, CancellationToken cancellationToken = default)
+    {
+        var officerId = user.RequireRole(Roles.Officer);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var agencyId = await AgencyOfAsync(db, user, cancellationToken);
+        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
+        var request = await db.FootageRequests.FirstOrDefaultAsync(r => r.Id == requestId && r.AgencyId == agencyId, cancellationToken)
+            ?? throw new ActionRefusedException(NotFound);
+        if (EffectiveStatus(request.Status, request.ExpiresAt, now) != RequestStatus.Open)
+        {
+            throw new ActionRefusedException($"This request is already {EffectiveStatus(request.Status, request.ExpiresAt, now).ToString().ToLowerInvariant()}.");
+        }
+
+        request.Status = RequestStatus.Withdrawn;
+        var pending = await db.RequestNotices.Where(n => n.RequestId == requestId && n.Status == NoticeStatus.Pending).ToListAsync(cancellationToken);
+        foreach (var notice in pending)
+        {
+            notice.Status = NoticeStatus.Withdrawn;
+        }
+
+        await audit.AppendAsync($"user:{officerId}", AuditActions.RequestWithdrawn, $"request:{request.Id}",
+            new { request.AgencyId, request.CaseNumber, WithdrawnAt = now }, cancellationToken);
+        await audit.CommitAsync(cancellationToken);
+        notifier.Publish(pending.Select(n => n.ResidentId));
+    }
+
+    /// <summary>What the form suggests as the contact residents see: the officer's name and e-mail.</summary>
+    public async Task<string> SuggestedContactAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        var officerId = user.RequireRole(Roles.Officer);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var officer = await db.Users.Where(u => u.Id == officerId).Select(u => new { u.DisplayName, u.Email }).SingleAsync(cancellationToken);
+        return $"{officer.DisplayName}, {officer.Email}";
+    }
+
+    private static RequestStatus EffectiveStatus(RequestStatus status, DateTime expiresAt, DateTime now) =>
+        status == RequestStatus.Open && expiresAt <= now ? RequestStatus.Expired : status;
+
+    /// <summary>"Neighbor 3", or exactly the fields the resident chose to reveal.</summary>
+    private static string ResidentLabel(int number, ContactFields revealed, string name, string? email, string? phone, string? address)
+    {
+        var parts = new List<string>();
+        if (revealed.HasFlag(ContactFields.Name) && !string.IsNullOrWhiteSpace(name)) parts.Add(name);
+        if (revealed.HasFlag(ContactFields.Email) && !string.IsNullOrWhiteSpace(email)) parts.Add(email);
+        if (revealed.HasFlag(ContactFields.Phone) && !string.IsNullOrWhiteSpace(phone)) parts.Add(phone);
+        if (revealed.HasFlag(ContactFields.Address) && !string.IsNullOrWhiteSpace(address)) parts.Add(address);
+        return parts.Count == 0 ? $"Neighbor {number}" : string.Join(" · ", parts);
+    }
+
+    private static async Task<int> AgencyOfAsync(ApplicationDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var officerId = user.RequireRole(Roles.Officer);
+        return await db.Users.Where(u => u.Id == officerId).Select(u => u.AgencyId).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new UnauthorizedAccessException("This officer account is not attached to an agency.");
     }
 }

@@ -49,7 +49,15 @@ public static class GeoArea
     }
 
     /// <summary>Area of a circle of this radius in square miles.</summary>
-    public static double SquareMiles(double radiusMeters) => Math.PI * radiusMeters * radiusMeters / 2_589_988.110336;
+    public static double SquareMiles(double radiusMeters) => Math.PI * radiusMeters * radiusMeters / SquareMetersPerSquareMile;
+
+    /// <summary>Area of a circle of this radius in square kilometres.</summary>
+    public static double SquareKilometers(double radiusMeters) => Math.PI * radiusMeters * radiusMeters / 1_000_000;
+
+    /// <summary>The radius of a circle with this area in square miles.</summary>
+    public static double RadiusForSquareMiles(double squareMiles) => Math.Sqrt(squareMiles * SquareMetersPerSquareMile / Math.PI);
+
+    private const double SquareMetersPerSquareMile = 2_589_988.110336;
 
     private static double ToRadians(double degrees) => degrees * Math.PI / 180;
 

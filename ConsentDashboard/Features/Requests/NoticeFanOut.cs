@@ -32,8 +32,11 @@ public static class NoticeFanOut
             .ToList();
     }
 
-    /// <summary>Adds the request, one notice per matched resident, and the <c>RequestCreated</c> entry to the scope.</summary>
-    public static async Task<int> AddRequestWithNoticesAsync(
+    /// <summary>
+    /// Adds the request, one notice per matched resident, and the <c>RequestCreated</c> entry to the scope. Returns the
+    /// residents to wake once the scope commits; callers must never show an officer anything derived from it.
+    /// </summary>
+    public static async Task<List<string>> AddRequestWithNoticesAsync(
         ApplicationDbContext db, AuditScope audit, FootageRequest request, CancellationToken cancellationToken = default)
     {
         var residents = await FindResidentsAsync(db, request.AgencyId, request.CenterLatitude, request.CenterLongitude,
@@ -58,6 +61,6 @@ public static class NoticeFanOut
             request.ExpiresAt,
             Notified = residents.Count,
         }, cancellationToken);
-        return residents.Count;
+        return residents;
     }
 }

@@ -1,0 +1,97 @@
+using ConsentDashboard.Data;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ConsentDashboard.Features.Requests;
+
+/// <summary>What an officer fills in. Times are UTC; the agency is the officer's own and never comes from the form.</summary>
+public sealed class FootageRequestInput
+{
+    public string CaseNumber { get; set; } = "";
+
+    public IncidentType? IncidentType { get; set; }
+
+    public string Description { get; set; } = "";
+
+    public string OfficerContact { get; set; } = "";
+
+    public double? CenterLatitude { get; set; }
+
+    public double? CenterLongitude { get; set; }
+
+    public double? RadiusMeters { get; set; }
+
+    public DateTime? WindowStart { get; set; }
+
+    public DateTime? WindowEnd { get; set; }
+
+    public int ExpiresInDays { get; set; } = 7;
+
+    /// <summary>Set by the service from the signed-in officer, for the per-case limit.</summary>
+    internal int AgencyId { get; set; }
+}
+
+/// <summary>
+/// The one set of request rules: the form runs it field by field as the officer types, and the service runs it again
+/// before saving, so a request that skips the form meets the same rules.
+/// </summary>
+public sealed class FootageRequestInputValidator : AbstractValidator<FootageRequestInput>
+{
+    public FootageRequestInputValidator(IOptions<RequestLimits> options, TimeProvider time, IDbContextFactory<ApplicationDbContext> dbFactory)
+    {
+        var limits = options.Value;
+        RuleFor(i => i.CaseNumber).Cascade(CascadeMode.Stop)
+            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Enter the case number.")
+            .MaximumLength(40).WithMessage("A case number has at most 40 characters.")
+            .MustAsync(async (input, caseNumber, cancellationToken) =>
+            {
+                if (input.AgencyId == 0)
+                {
+                    // The form checks before the officer's agency is known; the service checks with it.
+                    return true;
+                }
+
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                var trimmed = caseNumber.Trim();
+                return await db.FootageRequests.CountAsync(r => r.AgencyId == input.AgencyId && r.CaseNumber == trimmed, cancellationToken)
+                    < limits.MaxRequestsPerCase;
+            })
+            .WithMessage($"Your agency has already filed {limits.MaxRequestsPerCase} requests for this case, the most allowed.");
+        RuleFor(i => i.IncidentType).Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage("Choose the incident type.")
+            .IsInEnum().WithMessage("Choose an incident type from the list.");
+        RuleFor(i => i.Description).Cascade(CascadeMode.Stop)
+            .Must((input, d) => input.IncidentType != IncidentType.Other || !string.IsNullOrWhiteSpace(d))
+            .WithMessage("Describe the incident: “Other” needs a description.")
+            .Must(d => !string.IsNullOrWhiteSpace(d)).WithMessage("Describe what happened, so residents can judge the request.")
+            .MaximumLength(2000).WithMessage("Keep the description to 2,000 characters.");
+        RuleFor(i => i.OfficerContact).Cascade(CascadeMode.Stop)
+            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Enter how residents can reach the officer in charge.")
+            .MaximumLength(200).WithMessage("Keep the contact to 200 characters.");
+        RuleFor(i => i.CenterLatitude).Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage("Enter the latitude of the centre.")
+            .InclusiveBetween(-90, 90).WithMessage("Latitude is between -90 and 90 degrees.");
+        RuleFor(i => i.CenterLongitude).Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage("Enter the longitude of the centre.")
+            .InclusiveBetween(-180, 180).WithMessage("Longitude is between -180 and 180 degrees.");
+        RuleFor(i => i.RadiusMeters).Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage("Enter the radius.")
+            .Must(r => GeoArea.SquareMiles(r!.Value) >= limits.MinAreaSquareMiles && GeoArea.SquareMiles(r.Value) <= limits.MaxAreaSquareMiles)
+            .WithMessage($"The area must be between {limits.MinAreaSquareMiles:0.###} and {limits.MaxAreaSquareMiles:0.###} square miles "
+                + $"(a radius of {Math.Ceiling(limits.MinRadiusMeters):0} to {Math.Floor(limits.MaxRadiusMeters):0} m).");
+        RuleFor(i => i.WindowStart).NotNull().WithMessage("Enter when the window starts.");
+        RuleFor(i => i.WindowEnd).Cascade(CascadeMode.Stop)
+            .NotNull().WithMessage("Enter when the window ends.")
+            .Must((input, end) => end > input.WindowStart).WithMessage("The window must end after it starts.")
+            .Must((input, end) => end - input.WindowStart >= limits.MinWindow)
+            .WithMessage($"The window must be at least {limits.MinWindow.TotalMinutes:0} minutes long.")
+            .Must((input, end) => end - input.WindowStart <= limits.MaxWindow)
+            .WithMessage($"The window can be at most {limits.MaxWindow.TotalHours:0.##} hours long.")
+            .Must(end => end <= time.GetUtcNow().UtcDateTime)
+            .WithMessage("The window must be entirely in the past: footage of the future cannot be requested.")
+            .When(i => i.WindowStart is not null);
+        RuleFor(i => i.ExpiresInDays)
+            .InclusiveBetween(1, limits.MaxExpiryDays).WithMessage($"A request stays open for 1 to {limits.MaxExpiryDays} days.");
+    }
+}
