@@ -8,7 +8,8 @@ public static partial class Markup
     public static string WithoutPerRenderTokens(string html) =>
         AntiforgeryValue().Replace(CircuitMarker().Replace(html, ""), "value=\"(token)\"");
 
-    [GeneratedRegex(@"<!--Blazor:[\s\S]*?-->")]
+    // Circuit descriptors and the encrypted persisted-state blob differ on every render, whatever the data.
+    [GeneratedRegex(@"<!--Blazor[:-][\s\S]*?-->")]
     private static partial Regex CircuitMarker();
 
     [GeneratedRegex("value=\"CfDJ8[^\"]*\"")]
