@@ -16,6 +16,7 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<Disclosure> Disclosures => Set<Disclosure>();
     public DbSet<AgencyBlock> AgencyBlocks => Set<AgencyBlock>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

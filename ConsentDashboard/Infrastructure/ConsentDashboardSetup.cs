@@ -83,6 +83,12 @@ public static class ConsentDashboardSetup
         services.AddScoped<RequestExpiry>();
         services.AddHostedService<RequestExpirySweeper>();
         services.AddScoped<AuditLogService>();
+        services.Configure<TransparencyReportOptions>(builder.Configuration.GetSection(TransparencyReportOptions.SectionName));
+        services.AddScoped<TransparencyReportService>();
+        services.AddSingleton<ResidentPseudonyms>();
+        services.AddSingleton<AuditCheckpointSigner>();
+        services.AddSingleton<AuditCheckpoints>();
+        services.AddHostedService<AuditCheckpointScheduler>();
         services.AddScoped<AdminDirectoryService>();
         return builder;
     }

@@ -13,7 +13,7 @@ public sealed class NavMenuTests
     {
         { Roles.Resident, ["/inbox", "/cameras", "/clips", "/disclosures", "/preferences"] },
         { Roles.Officer, ["/agency/requests"] },
-        { Roles.Auditor, ["/audit", "/audit/verify"] },
+        { Roles.Auditor, ["/audit", "/audit/verify", "/audit/report"] },
         { Roles.Admin, ["/admin"] },
     };
 

@@ -121,6 +121,7 @@ public sealed class AccountTests(AppFactory app) : IClassFixture<AppFactory>
         { Roles.Officer, $"/agency/requests/{Guid.NewGuid()}" },
         { Roles.Auditor, "/audit" },
         { Roles.Auditor, "/audit/verify" },
+        { Roles.Auditor, "/audit/report" },
         { Roles.Admin, "/admin" },
     };
 

@@ -21,6 +21,15 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         builder.HasIndex(e => e.Timestamp);
         // A resident's disclosure page reads every view and download of one disclosure by its subject.
         builder.HasIndex(e => e.Subject);
+        builder.Property(e => e.CaseNumber).HasMaxLength(40);
+        builder.Property(e => e.LegalBasis).HasMaxLength(20);
+        builder.Property(e => e.ResidentId).HasMaxLength(450);
+        // The auditor's grid: each filter is served by an index that also yields entries in sequence order.
+        builder.HasIndex(e => new { e.Action, e.Sequence });
+        builder.HasIndex(e => new { e.AgencyId, e.Sequence });
+        builder.HasIndex(e => new { e.LegalBasis, e.Sequence });
+        builder.HasIndex(e => new { e.CaseNumber, e.Sequence });
+        builder.HasIndex(e => new { e.ResidentId, e.Sequence });
         builder.HasIndex(e => e.Hash).IsUnique();
     }
 }

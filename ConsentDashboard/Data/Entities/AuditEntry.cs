@@ -14,4 +14,14 @@ public class AuditEntry
     public string Details { get; set; } = "{}";
     public string PreviousHash { get; set; } = "";
     public string Hash { get; set; } = "";
+
+    // Index columns, so auditors can filter a million entries without reading the JSON. They are not hashed: the
+    // first three are copied from Details and the verifier checks they still agree with it.
+
+    public int? AgencyId { get; set; }
+    public string? CaseNumber { get; set; }
+    public string? LegalBasis { get; set; }
+
+    /// <summary>The resident the entry is about (who disclosed, or whose disclosure was opened); shown only as a pseudonym.</summary>
+    public string? ResidentId { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
@@ -6,42 +7,231 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Features.Audit;
 
-public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, long TotalCount);
+/// <summary>One entry as an auditor sees it: residents only as pseudonyms, staff by role and name.</summary>
+public sealed record AuditRow(
+    long Sequence,
+    DateTime Timestamp,
+    string Actor,
+    string Action,
+    string Subject,
+    int? AgencyId,
+    string? CaseNumber,
+    string? LegalBasis,
+    string? Resident,
+    string Details,
+    string PreviousHash,
+    string Hash);
 
-public sealed class AuditLogService(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog auditLog)
+public sealed record AuditRowPage(IReadOnlyList<AuditRow> Rows, int TotalCount, bool TotalIsCapped);
+
+/// <summary>
+/// The auditor's access to the log. Every query is served by an index (no query loads the table), and every look at
+/// the log, verification, checkpoint and export is itself logged: the watchers are watched too.
+/// </summary>
+public sealed class AuditLogService(
+    IDbContextFactory<ApplicationDbContext> dbFactory,
+    AuditLog auditLog,
+    ResidentPseudonyms pseudonyms,
+    AuditCheckpointSigner signer,
+    AuditCheckpoints checkpoints)
 {
-    /// <summary>One page of the log, newest first, served by the primary key.</summary>
-    public async Task<AuditPage> PageAsync(ClaimsPrincipal user, int page, int pageSize, CancellationToken cancellationToken = default)
+    /// <summary>Counting stops here; the grid then says "more than".</summary>
+    public const int CountCap = 100_000;
+
+    private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true };
+
+    public string PublicKeyPem => signer.PublicKeyPem;
+
+    public string KeyId => signer.KeyId;
+
+    public async Task<AuditRowPage> PageAsync(
+        ClaimsPrincipal user, AuditFilter filter, AuditSort sort, int page, int pageSize, CancellationToken cancellationToken = default)
     {
-        user.RequireRole(Roles.Auditor);
+        var auditorId = user.RequireRole(Roles.Auditor);
         pageSize = Math.Clamp(pageSize, 1, 200);
+        page = Math.Max(0, page);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var head = await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
-        var upper = head - (long)page * pageSize;
-        var entries = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.Sequence <= upper)
-            .OrderByDescending(e => e.Sequence)
-            .Take(pageSize)
-            .ToListAsync(cancellationToken);
-        return new AuditPage(entries, head);
+        var residentId = await ResolveResidentAsync(db, filter, cancellationToken);
+        var query = db.AuditEntries.AsNoTracking().Apply(filter, residentId);
+        int total;
+        if (filter.IsEmpty)
+        {
+            // The sequence is dense from 1, so the head is the count: no scan at all.
+            total = (int)Math.Min(await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0, CountCap + 1);
+        }
+        else
+        {
+            total = await query.Take(CountCap + 1).CountAsync(cancellationToken);
+        }
+
+        var entries = await query.Sort(sort).Skip(page * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        var rows = await ToRowsAsync(db, entries, pretty: true, cancellationToken);
+        if (page == 0)
+        {
+            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
+            await audit.AppendAsync($"user:{auditorId}", AuditActions.LogViewed, "log", new { Filter = Describe(filter), Sort = $"{sort.Column}{(sort.Descending ? " desc" : "")}" }, cancellationToken);
+            await audit.CommitAsync(cancellationToken);
+        }
+
+        return new AuditRowPage(rows, Math.Min(total, CountCap), total > CountCap);
     }
 
-    /// <summary>Verifies the whole chain and records that an auditor did so (the watchers are watched too).</summary>
-    public async Task<AuditVerificationResult> VerifyAsync(ClaimsPrincipal user, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>The newest entry's sequence: how many entries a verification will check.</summary>
+    public async Task<long> HeadSequenceAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        user.RequireRole(Roles.Auditor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+    }
+
+    public async Task<IReadOnlyList<Agency>> AgenciesAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        user.RequireRole(Roles.Auditor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Agencies.AsNoTracking().OrderBy(a => a.Name).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Verifies the chain and the newest signed checkpoint, and records that an auditor did so.</summary>
+    public async Task<IntegrityReport> VerifyAsync(ClaimsPrincipal user, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         var auditorId = user.RequireRole(Roles.Auditor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var result = await AuditChainVerifier.VerifyAsync(db, progress, cancellationToken);
+        var report = await AuditIntegrity.VerifyAsync(db, signer.PublicKeyPem, progress, cancellationToken);
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         await audit.AppendAsync($"user:{auditorId}", AuditActions.LogVerified, "log", new
         {
-            result.IsValid,
-            result.EntriesChecked,
-            result.HeadSequence,
-            result.FailedSequence,
-            Failure = result.Failure?.ToString(),
+            report.IsValid,
+            report.Chain.EntriesChecked,
+            report.Chain.HeadSequence,
+            report.Chain.FailedSequence,
+            Failure = report.Chain.Failure?.ToString(),
+            CheckpointSequence = report.Checkpoint.Sequence,
+            CheckpointProblem = report.Checkpoint.Problem,
         }, cancellationToken);
         await audit.CommitAsync(cancellationToken);
-        return result;
+        return report;
     }
+
+    /// <summary>Signs the current head now; the signing is logged after it.</summary>
+    public async Task<AuditCheckpoint?> SignCheckpointAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        var auditorId = user.RequireRole(Roles.Auditor);
+        var checkpoint = await checkpoints.SignHeadAsync(cancellationToken);
+        if (checkpoint is not null)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
+            await audit.AppendAsync($"user:{auditorId}", AuditActions.CheckpointSigned, $"checkpoint:{checkpoint.Sequence}",
+                new { checkpoint.Sequence, checkpoint.Hash, checkpoint.KeyId }, cancellationToken);
+            await audit.CommitAsync(cancellationToken);
+        }
+
+        return checkpoint;
+    }
+
+    /// <summary>
+    /// Streams the filtered log, oldest first, as the auditor sees it, after logging the export. Rows are read and written
+    /// one at a time, so memory stays flat however large the export.
+    /// </summary>
+    public async Task ExportAsync(
+        ClaimsPrincipal user, AuditFilter filter, Func<IAsyncEnumerable<AuditRow>, Task> write, string format, CancellationToken cancellationToken = default)
+    {
+        var auditorId = user.RequireRole(Roles.Auditor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var residentId = await ResolveResidentAsync(db, filter, cancellationToken);
+        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
+        {
+            await audit.AppendAsync($"user:{auditorId}", AuditActions.LogExported, "log", new { Filter = Describe(filter), Format = format }, cancellationToken);
+            await audit.CommitAsync(cancellationToken);
+        }
+
+        var labels = await StaffLabelsAsync(db, cancellationToken);
+        var entries = db.AuditEntries.AsNoTracking().Apply(filter, residentId).OrderBy(e => e.Sequence).AsAsyncEnumerable();
+        await write(Rows(entries, labels, cancellationToken));
+    }
+
+    private async IAsyncEnumerable<AuditRow> Rows(
+        IAsyncEnumerable<AuditEntry> entries, Dictionary<string, string> staff, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entry in entries.WithCancellation(cancellationToken))
+        {
+            yield return ToRow(entry, staff, pretty: false);
+        }
+    }
+
+    private async Task<List<AuditRow>> ToRowsAsync(ApplicationDbContext db, List<AuditEntry> entries, bool pretty, CancellationToken cancellationToken)
+    {
+        var ids = entries.Select(e => UserIdOf(e.Actor)).OfType<string>().Distinct().ToList();
+        var staff = await StaffLabelsAsync(db, cancellationToken, ids);
+        return entries.Select(e => ToRow(e, staff, pretty)).ToList();
+    }
+
+    private AuditRow ToRow(AuditEntry entry, Dictionary<string, string> staff, bool pretty) => new(
+        entry.Sequence,
+        entry.Timestamp,
+        ActorLabel(entry.Actor, staff),
+        entry.Action,
+        entry.Subject,
+        entry.AgencyId,
+        entry.CaseNumber,
+        entry.LegalBasis,
+        entry.ResidentId is null ? null : pseudonyms.For(entry.ResidentId),
+        pretty ? JsonSerializer.Serialize(JsonDocument.Parse(entry.Details).RootElement, PrettyJson) : entry.Details,
+        entry.PreviousHash,
+        entry.Hash);
+
+    /// <summary>Staff as "Officer Luis Reyes"; any other account is a resident and appears only as a pseudonym.</summary>
+    private string ActorLabel(string actor, Dictionary<string, string> staff) => UserIdOf(actor) switch
+    {
+        null => actor,
+        var id when staff.TryGetValue(id, out var label) => label,
+        var id => $"resident {pseudonyms.For(id)}",
+    };
+
+    private static string? UserIdOf(string actor) => actor.StartsWith("user:", StringComparison.Ordinal) ? actor[5..] : null;
+
+    private static async Task<Dictionary<string, string>> StaffLabelsAsync(
+        ApplicationDbContext db, CancellationToken cancellationToken, List<string>? only = null)
+    {
+        var staffRoles = new[] { Roles.Officer, Roles.Auditor, Roles.Admin };
+        var query = from link in db.UserRoles
+                    join role in db.Roles on link.RoleId equals role.Id
+                    join account in db.Users on link.UserId equals account.Id
+                    where staffRoles.Contains(role.Name!)
+                    select new { account.Id, Role = role.Name, account.DisplayName };
+        if (only is not null)
+        {
+            query = query.Where(s => only.Contains(s.Id));
+        }
+
+        return (await query.ToListAsync(cancellationToken))
+            .GroupBy(s => s.Id)
+            .ToDictionary(g => g.Key, g => $"{g.First().Role} {g.First().DisplayName}");
+    }
+
+    private async Task<string?> ResolveResidentAsync(ApplicationDbContext db, AuditFilter filter, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(filter.ResidentPseudonym))
+        {
+            return null;
+        }
+
+        return await pseudonyms.FindAsync(filter.ResidentPseudonym, async () =>
+            await (from link in db.UserRoles
+                   join role in db.Roles on link.RoleId equals role.Id
+                   where role.Name == Roles.Resident
+                   select link.UserId).ToListAsync(cancellationToken));
+    }
+
+    private static string Describe(AuditFilter filter) =>
+        filter.IsEmpty ? "none" : string.Join(", ", new[]
+        {
+            filter.From is { } from ? $"from {from:O}" : null,
+            filter.To is { } to ? $"to {to:O}" : null,
+            filter.Action is { Length: > 0 } action ? $"action {action}" : null,
+            filter.AgencyId is { } agency ? $"agency {agency}" : null,
+            filter.LegalBasis is { Length: > 0 } basis ? $"basis {basis}" : null,
+            filter.CaseNumber is { Length: > 0 } caseNumber ? $"case {caseNumber}" : null,
+            filter.ResidentPseudonym is { Length: > 0 } resident ? $"resident {resident}" : null,
+        }.OfType<string>());
 }

@@ -74,7 +74,15 @@ public static class ClipContentEndpoint
         {
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
             await audit.AppendAsync($"user:{userId}", download == true ? AuditActions.ClipDownloaded : AuditActions.ClipViewed,
-                $"disclosure:{disclosure.Id}", new { disclosure.AgencyId, disclosure.RequestId, ClipId = id, disclosure.ClipSha256 }, cancellationToken);
+                $"disclosure:{disclosure.Id}", new
+                {
+                    disclosure.AgencyId,
+                    disclosure.RequestId,
+                    disclosure.Request?.CaseNumber,
+                    LegalBasis = disclosure.LegalBasis.ToString(),
+                    ClipId = id,
+                    disclosure.ClipSha256,
+                }, cancellationToken, residentId: disclosure.ResidentId);
             await audit.CommitAsync(cancellationToken);
         }
 
@@ -98,6 +106,7 @@ public static class ClipContentEndpoint
         }
 
         return await db.Disclosures.AsNoTracking()
+            .Include(d => d.Request)
             .Where(d => d.ClipId == clipId && d.AgencyId == agencyId && d.RevokedAt == null && d.AccessExpiresAt > now)
             .OrderByDescending(d => d.AllowDownload).ThenByDescending(d => d.AccessExpiresAt)
             .FirstOrDefaultAsync(cancellationToken);

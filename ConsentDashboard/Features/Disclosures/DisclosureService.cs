@@ -90,6 +90,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         var disclosure = await db.Disclosures
+            .Include(d => d.Request)
             .FirstOrDefaultAsync(d => d.Id == disclosureId && d.ResidentId == residentId, cancellationToken)
             ?? throw new ActionRefusedException(NotYours);
         if (disclosure.RevokedAt is not null)
@@ -107,10 +108,12 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         {
             disclosure.AgencyId,
             disclosure.RequestId,
+            disclosure.Request?.CaseNumber,
+            LegalBasis = disclosure.LegalBasis.ToString(),
             disclosure.ClipId,
             disclosure.ClipSha256,
             RevokedAt = now,
-        }, cancellationToken);
+        }, cancellationToken, residentId: residentId);
         await audit.CommitAsync(cancellationToken);
     }
 

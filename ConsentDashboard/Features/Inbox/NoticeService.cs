@@ -164,7 +164,7 @@ public sealed class NoticeService(
                 RevealedContactFields = disclosure.RevealedContactFields.ToString(),
                 disclosure.AllowDownload,
                 disclosure.AccessExpiresAt,
-            }, cancellationToken);
+            }, cancellationToken, residentId: residentId);
             created++;
         }
 

@@ -15,5 +15,14 @@ public static class AuditActions
     public const string LogVerified = "LogVerified";
     public const string LogViewed = "LogViewed";
     public const string LogExported = "LogExported";
+    public const string CheckpointSigned = "CheckpointSigned";
+    public const string ReportViewed = "ReportViewed";
+
+    /// <summary>Every action, for the auditor's filter.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        RequestCreated, RequestWithdrawn, RequestExpired, DisclosureCreated, DisclosureRevoked, DisclosureExpired, ClipViewed,
+        ClipDownloaded, LegalDemandRecorded, LogVerified, LogViewed, LogExported, CheckpointSigned, ReportViewed, AccountCreated,
+    ];
     public const string AccountCreated = "AccountCreated";
 }

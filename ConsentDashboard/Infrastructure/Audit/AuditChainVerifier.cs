@@ -56,6 +56,10 @@ public static class AuditChainVerifier
                 || AuditCanonicalEncoding.ComputeHash(entry) != entry.Hash
                     ? await ClassifyAsync(entry, expected, previousHash, cursor)
                     : null;
+            failure ??= AuditFacets.AgreeWith(entry)
+                ? null
+                : (entry.Sequence, AuditFailureKind.Edited,
+                    "Its filter columns (agency, case number or legal basis) were changed and no longer match its hashed details.");
             if (failure is var (sequence, kind, reason))
             {
                 return new AuditVerificationResult(checkedCount, expected - 1, previousHash,

@@ -53,8 +53,12 @@ public sealed class AuditScope : IAsyncDisposable
         _time = time;
     }
 
-    /// <summary>Adds an entry chained to the current head. It is stored when <see cref="CommitAsync"/> runs.</summary>
-    public async Task<AuditEntry> AppendAsync(string actor, string action, string subject, object details, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds an entry chained to the current head. It is stored when <see cref="CommitAsync"/> runs. <paramref name="residentId"/>
+    /// names the resident the entry is about, for the auditor's pseudonym filter.
+    /// </summary>
+    public async Task<AuditEntry> AppendAsync(
+        string actor, string action, string subject, object details, CancellationToken cancellationToken = default, string? residentId = null)
     {
         if (_head is null)
         {
@@ -76,6 +80,8 @@ public sealed class AuditScope : IAsyncDisposable
             PreviousHash = _head.Value.Hash,
         };
         entry.Hash = AuditCanonicalEncoding.ComputeHash(entry);
+        AuditFacets.FromDetails(entry.Details).ApplyTo(entry);
+        entry.ResidentId = residentId;
         _db.AuditEntries.Add(entry);
         _head = (entry.Sequence, entry.Hash);
         return entry;

@@ -1,0 +1,108 @@
+using System.Globalization;
+using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace ConsentDashboard.Features.Audit;
+
+public sealed partial class AuditLogPage
+{
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    [CascadingParameter]
+    private ViewerClock Clock { get; set; } = ViewerClock.Utc;
+
+    private MudDataGrid<AuditRow>? _grid;
+    private IReadOnlyList<Agency> _agencies = [];
+    private AuditFilter _filter = AuditFilter.None;
+    private string? _from;
+    private string? _to;
+    private string? _action;
+    private int? _agencyId;
+    private string? _basis;
+    private string? _case;
+    private string? _resident;
+    private string? _filterError;
+    private AuditRowPage? _page;
+
+    private string CountText => _page is null ? "" : _page.TotalIsCapped
+        ? $"More than {AuditLogService.CountCap:N0} entries"
+        : $"{_page.TotalCount:N0} {(_page.TotalCount == 1 ? "entry" : "entries")}";
+
+    protected override async Task OnInitializedAsync() => _agencies = await Log.AgenciesAsync((await AuthenticationState).User);
+
+    private async Task<GridData<AuditRow>> LoadAsync(GridState<AuditRow> state, CancellationToken cancellationToken)
+    {
+        var sortDefinition = state.SortDefinitions.FirstOrDefault();
+        var sort = sortDefinition is null
+            ? new AuditSort()
+            : new AuditSort(sortDefinition.SortBy switch
+            {
+                nameof(AuditRow.Action) => AuditSortColumn.Action,
+                nameof(AuditRow.AgencyId) => AuditSortColumn.Agency,
+                nameof(AuditRow.LegalBasis) => AuditSortColumn.LegalBasis,
+                nameof(AuditRow.CaseNumber) => AuditSortColumn.CaseNumber,
+                _ => AuditSortColumn.Sequence,
+            }, sortDefinition.Descending);
+        _page = await Log.PageAsync((await AuthenticationState).User, _filter, sort, state.Page, state.PageSize, cancellationToken);
+        return new GridData<AuditRow> { Items = _page.Rows, TotalItems = _page.TotalCount };
+    }
+
+    private async Task ApplyAsync()
+    {
+        _filterError = null;
+        var from = ParseLocal(_from, "From");
+        var to = ParseLocal(_to, "Until");
+        if (_filterError is not null)
+        {
+            return;
+        }
+
+        if (!string.IsNullOrWhiteSpace(_resident) && !ConsentDashboard.Infrastructure.Audit.ResidentPseudonyms.LooksLikePseudonym(_resident.Trim()))
+        {
+            _filterError = "A resident pseudonym looks like R- followed by ten letters and digits, as shown in the Resident column.";
+            return;
+        }
+
+        _filter = new AuditFilter(from, to, _action, _agencyId, _basis, Trimmed(_case), Trimmed(_resident));
+        await _grid!.ReloadServerData();
+    }
+
+    private async Task ClearAsync()
+    {
+        (_from, _to, _action, _agencyId, _basis, _case, _resident, _filterError) = (null, null, null, null, null, null, null, null);
+        _filter = AuditFilter.None;
+        await _grid!.ReloadServerData();
+    }
+
+    private DateTime? ParseLocal(string? text, string field)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (DateTime.TryParseExact(text, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+            && Clock.ToUtc(local) is { } utc)
+        {
+            return utc;
+        }
+
+        _filterError = $"{field} must be a date and time.";
+        return null;
+    }
+
+    private Task OpenAsync(DataGridRowClickEventArgs<AuditRow> click) =>
+        Dialogs.ShowAsync<AuditEntryDialog>($"Entry {click.Item.Sequence}",
+            new DialogParameters<AuditEntryDialog> { { d => d.Row, click.Item }, { d => d.AgencyName, click.Item.AgencyId is { } id ? AgencyName(id) : null } },
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true });
+
+    private string AgencyName(int id) => _agencies.FirstOrDefault(a => a.Id == id)?.Name ?? $"Agency {id}";
+
+    private static string ShortSubject(string subject) => subject.Length > 24 ? subject[..24] + "…" : subject;
+
+    private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

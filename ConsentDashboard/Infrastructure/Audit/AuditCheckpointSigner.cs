@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ConsentDashboard.Data;
+
+namespace ConsentDashboard.Infrastructure.Audit;
+
+/// <summary>
+/// Signs log heads with an ECDSA P-256 key kept in the data folder (PKCS#8 PEM), and checks signatures with only the
+/// public key, so anyone holding the published key can check a checkpoint without trusting the server.
+/// </summary>
+public sealed class AuditCheckpointSigner : IDisposable
+{
+    private readonly ECDsa _key;
+
+    public AuditCheckpointSigner(DataFolder dataFolder)
+    {
+        var path = dataFolder.Combine("checkpoint-signing-key.pem");
+        _key = ECDsa.Create();
+        if (File.Exists(path))
+        {
+            _key.ImportFromPem(File.ReadAllText(path));
+        }
+        else
+        {
+            _key.GenerateKey(ECCurve.NamedCurves.nistP256);
+            try
+            {
+                using var created = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+                created.Write(Encoding.ASCII.GetBytes(_key.ExportPkcs8PrivateKeyPem()));
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                _key.ImportFromPem(File.ReadAllText(path));
+            }
+        }
+
+        PublicKeyPem = _key.ExportSubjectPublicKeyInfoPem();
+        KeyId = KeyIdOf(_key.ExportSubjectPublicKeyInfo());
+    }
+
+    public string PublicKeyPem { get; }
+
+    public string KeyId { get; }
+
+    /// <summary>The exact bytes a checkpoint's signature covers.</summary>
+    public static byte[] SignedBytes(long sequence, string hash, DateTime signedAt) => Encoding.UTF8.GetBytes(string.Create(
+        CultureInfo.InvariantCulture, $"consentdashboard-audit-checkpoint/v1|{sequence}|{hash}|{AuditCanonicalEncoding.Normalise(signedAt):yyyy-MM-ddTHH:mm:ss.ffffffZ}"));
+
+    public AuditCheckpoint Sign(long sequence, string hash, DateTime signedAt) => new()
+    {
+        Sequence = sequence,
+        Hash = hash,
+        SignedAt = AuditCanonicalEncoding.Normalise(signedAt),
+        Signature = Convert.ToBase64String(_key.SignData(SignedBytes(sequence, hash, signedAt), HashAlgorithmName.SHA256)),
+        KeyId = KeyId,
+    };
+
+    /// <summary>True when the checkpoint was signed by the holder of this public key and not altered since.</summary>
+    public static bool IsSignedBy(AuditCheckpoint checkpoint, string publicKeyPem)
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(publicKeyPem);
+        try
+        {
+            return key.VerifyData(SignedBytes(checkpoint.Sequence, checkpoint.Hash, checkpoint.SignedAt),
+                Convert.FromBase64String(checkpoint.Signature), HashAlgorithmName.SHA256);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    public static string KeyIdOf(byte[] subjectPublicKeyInfo) => Convert.ToHexStringLower(SHA256.HashData(subjectPublicKeyInfo));
+
+    public void Dispose() => _key.Dispose();
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using ConsentDashboard.Data;
+
+namespace ConsentDashboard.Infrastructure.Audit;
+
+/// <summary>The filterable facts an entry's Details carry (agency, case, legal basis), copied into index columns.</summary>
+public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, string? LegalBasis)
+{
+    public static AuditFacets FromDetails(string detailsJson)
+    {
+        int? agencyId = null;
+        string? caseNumber = null;
+        string? legalBasis = null;
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(detailsJson));
+        var depth = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    depth++;
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    depth--;
+                    break;
+                case JsonTokenType.PropertyName when depth == 1:
+                    if (reader.ValueTextEquals("agencyId"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    {
+                        agencyId = reader.GetInt32();
+                    }
+                    else if (reader.ValueTextEquals("caseNumber"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                    {
+                        caseNumber = reader.GetString();
+                    }
+                    else if (reader.ValueTextEquals("legalBasis"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                    {
+                        legalBasis = reader.GetString();
+                    }
+
+                    break;
+            }
+        }
+
+        return new AuditFacets(agencyId, caseNumber, legalBasis);
+    }
+
+    public static bool AgreeWith(AuditEntry entry)
+    {
+        var facets = FromDetails(entry.Details);
+        return facets.AgencyId == entry.AgencyId && facets.CaseNumber == entry.CaseNumber && facets.LegalBasis == entry.LegalBasis;
+    }
+
+    public void ApplyTo(AuditEntry entry)
+    {
+        entry.AgencyId = AgencyId;
+        entry.CaseNumber = CaseNumber;
+        entry.LegalBasis = LegalBasis;
+    }
+}
