@@ -27,6 +27,7 @@ public sealed partial class AuditLogPage
     private string? _resident;
     private string? _filterError;
     private AuditRowPage? _page;
+    private AuditSort _sort = new();
 
     private string CountText => _page is null ? "" : _page.TotalIsCapped
         ? $"More than {AuditLogService.CountCap:N0} entries"
@@ -47,7 +48,10 @@ public sealed partial class AuditLogPage
                 nameof(AuditRow.CaseNumber) => AuditSortColumn.CaseNumber,
                 _ => AuditSortColumn.Sequence,
             }, sortDefinition.Descending);
-        _page = await Log.PageAsync((await AuthenticationState).User, _filter, sort, state.Page, state.PageSize, cancellationToken);
+        // Later pages of the same query read the log as it stood for the first, so new entries never shift them.
+        var asOf = state.Page == 0 || sort != _sort ? null : _page?.AsOfSequence;
+        _sort = sort;
+        _page = await Log.PageAsync((await AuthenticationState).User, _filter, sort, state.Page, state.PageSize, asOf, cancellationToken);
         return new GridData<AuditRow> { Items = _page.Rows, TotalItems = _page.TotalCount };
     }
 

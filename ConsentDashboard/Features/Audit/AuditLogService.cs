@@ -22,7 +22,8 @@ public sealed record AuditRow(
     string PreviousHash,
     string Hash);
 
-public sealed record AuditRowPage(IReadOnlyList<AuditRow> Rows, int TotalCount, bool TotalIsCapped);
+/// <summary>One page, and the head it was read at: later pages pass it back so new entries never shift them.</summary>
+public sealed record AuditRowPage(IReadOnlyList<AuditRow> Rows, int TotalCount, bool TotalIsCapped, long AsOfSequence);
 
 /// <summary>
 /// The auditor's access to the log. Every query is served by an index (no query loads the table), and every look at
@@ -44,20 +45,26 @@ public sealed class AuditLogService(
 
     public string KeyId => signer.KeyId;
 
+    /// <summary>
+    /// One page of the filtered, sorted log as it stood at <paramref name="asOfSequence"/> (the head, when null). The first
+    /// page of a query is recorded as a view of the log.
+    /// </summary>
     public async Task<AuditRowPage> PageAsync(
-        ClaimsPrincipal user, AuditFilter filter, AuditSort sort, int page, int pageSize, CancellationToken cancellationToken = default)
+        ClaimsPrincipal user, AuditFilter filter, AuditSort sort, int page, int pageSize, long? asOfSequence = null,
+        CancellationToken cancellationToken = default)
     {
         var auditorId = user.RequireRole(Roles.Auditor);
         pageSize = Math.Clamp(pageSize, 1, 200);
         page = Math.Max(0, page);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var asOf = asOfSequence ?? await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
         var residentId = await ResolveResidentAsync(db, filter, cancellationToken);
-        var query = db.AuditEntries.AsNoTracking().Apply(filter, residentId);
+        var query = db.AuditEntries.AsNoTracking().Where(e => e.Sequence <= asOf).Apply(filter, residentId);
         int total;
         if (filter.IsEmpty)
         {
             // The sequence is dense from 1, so the head is the count: no scan at all.
-            total = (int)Math.Min(await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0, CountCap + 1);
+            total = (int)Math.Min(asOf, CountCap + 1);
         }
         else
         {
@@ -73,7 +80,7 @@ public sealed class AuditLogService(
             await audit.CommitAsync(cancellationToken);
         }
 
-        return new AuditRowPage(rows, Math.Min(total, CountCap), total > CountCap);
+        return new AuditRowPage(rows, Math.Min(total, CountCap), total > CountCap, asOf);
     }
 
     /// <summary>The newest entry's sequence: how many entries a verification will check.</summary>
