@@ -14,6 +14,7 @@ public static class AuditExportEndpoints
 {
     public const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.ffffffZ";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
 
     public static IEndpointRouteBuilder MapAuditExports(this IEndpointRouteBuilder endpoints)
     {
@@ -112,7 +113,7 @@ public static class AuditExportEndpoints
             await foreach (var row in rows)
             {
                 await JsonSerializer.SerializeAsync(body, row, Json, cancellationToken);
-                body.WriteByte((byte)'\n');
+                await body.WriteAsync(NewLine, cancellationToken);
                 if (++count % 1000 == 0)
                 {
                     await body.FlushAsync(cancellationToken);

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConsentDashboard.Tests.Features.Audit;
+
+/// <summary>The checks that need a signed checkpoint, in the app and through the offline command line.</summary>
+public sealed class AuditIntegrityTests : IAsyncLifetime
+{
+    private AuditWorld _world = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _world = await AuditWorld.CreateAsync(120);
+        await _world.Checkpoints.SignHeadAsync();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _world.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task TamperAsync(string sql)
+    {
+        await using var db = _world.Database.CreateDbContext();
+        // What someone with the database file can do: lift the triggers, then change the log.
+        await db.Database.ExecuteSqlRawAsync("""DROP TRIGGER IF EXISTS "AuditEntries_RefuseUpdate"; DROP TRIGGER IF EXISTS "AuditEntries_RefuseDelete";""");
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    private async Task<IntegrityReport> VerifyAsync()
+    {
+        await using var db = _world.Database.CreateDbContext();
+        return await AuditIntegrity.VerifyAsync(db, _world.Signer.PublicKeyPem);
+    }
+
+    [Fact]
+    public async Task ACleanLog_VerifiesAgainstItsCheckpoint()
+    {
+        var report = await VerifyAsync();
+
+        Assert.True(report.IsValid);
+        Assert.Equal((1, 120L), (report.Checkpoint.Count, report.Checkpoint.Sequence!.Value));
+    }
+
+    [Fact]
+    public async Task RemovingTheNewestEntries_LeavesAValidChain_ButTheCheckpointCatchesIt()
+    {
+        await TamperAsync("""DELETE FROM "AuditEntries" WHERE "Sequence" > 110;""");
+
+        var report = await VerifyAsync();
+
+        Assert.True(report.Chain.IsValid, "Without the checkpoint the shortened chain looks intact; that is why checkpoints exist.");
+        Assert.False(report.IsValid);
+        Assert.Contains("ends at entry 110", report.Checkpoint.Problem);
+        Assert.Contains("entries 111 to 120 were removed", report.Checkpoint.Problem);
+    }
+
+    [Fact]
+    public async Task ACheckpointWithABadSignature_IsReported()
+    {
+        await using (var db = _world.Database.CreateDbContext())
+        {
+            // Claim a later head than was signed.
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditCheckpoints" SET "Sequence" = "Sequence" + 5;""");
+        }
+
+        var report = await VerifyAsync();
+
+        Assert.False(report.IsValid);
+        Assert.Contains("signature that does not verify", report.Checkpoint.Problem);
+    }
+
+    [Fact]
+    public async Task ACheckpointFromAnotherKey_IsReported()
+    {
+        using var otherFolder = new TempFolder();
+        using var otherSigner = new AuditCheckpointSigner(new ConsentDashboard.Infrastructure.DataFolder(
+            Microsoft.Extensions.Options.Options.Create(new ConsentDashboard.Infrastructure.ConsentDashboardOptions { DataFolder = otherFolder.Path }),
+            new FixedEnvironment(otherFolder.Path)));
+
+        await using var db = _world.Database.CreateDbContext();
+        var report = await AuditIntegrity.VerifyAsync(db, otherSigner.PublicKeyPem);
+
+        Assert.False(report.IsValid);
+        Assert.Contains("does not verify with the published key", report.Checkpoint.Problem);
+    }
+
+    [Fact]
+    public async Task ChangingAFilterColumn_IsNamedAsAnEdit_EvenThoughTheHashedFieldsAreUntouched()
+    {
+        await TamperAsync("""UPDATE "AuditEntries" SET "CaseNumber" = 'C-9' WHERE "Sequence" = 37 AND "CaseNumber" IS NOT NULL;""");
+        await using (var db = _world.Database.CreateDbContext())
+        {
+            Assume(await db.AuditEntries.AnyAsync(e => e.Sequence == 37 && e.CaseNumber == "C-9"));
+        }
+
+        var report = await VerifyAsync();
+
+        Assert.Equal((37L, AuditFailureKind.Edited), (report.Chain.FailedSequence!.Value, report.Chain.Failure!.Value));
+        Assert.Contains("filter columns", report.Chain.Reason);
+    }
+
+    private static void Assume(bool condition) => Assert.True(condition, "The generated log should have a case number on entry 37.");
+
+    [Fact]
+    public async Task OfflineCommand_ExitsZeroOnACleanCopy_AndNonZeroOnATamperedOne()
+    {
+        var keyPath = Path.Combine(_world.DataFolderPath, "public.pem");
+        await File.WriteAllTextAsync(keyPath, _world.Signer.PublicKeyPem);
+        var copy = await CopyDatabaseAsync("clean.db");
+
+        var clean = await RunVerifyLogAsync("--database", copy, "--public-key", keyPath);
+
+        Assert.Equal(0, clean.ExitCode);
+        Assert.Contains("Result: VALID", clean.Output);
+        Assert.Contains("Head: entry 120", clean.Output);
+
+        await TamperAsync("""UPDATE "AuditEntries" SET "Details" = replace("Details", '"notified":', '"notified":1') WHERE "Action" = 'RequestCreated';""");
+        var tamperedCopy = await CopyDatabaseAsync("tampered.db");
+        await using var db = _world.Database.CreateDbContext();
+        var firstEdited = await db.AuditEntries.Where(e => e.Action == "RequestCreated").MinAsync(e => e.Sequence);
+
+        var tampered = await RunVerifyLogAsync("--database", tamperedCopy, "--public-key", keyPath);
+
+        Assert.Equal(1, tampered.ExitCode);
+        Assert.Contains($"BROKEN at entry {firstEdited} (Edited)", tampered.Output);
+        Assert.Contains("Result: INVALID", tampered.Output);
+    }
+
+    [Fact]
+    public async Task OfflineCommand_WithoutItsArguments_ExplainsUsageAndExitsTwo()
+    {
+        var result = await RunVerifyLogAsync("--database");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Usage: ConsentDashboard verify-log --database", result.Error);
+    }
+
+    private async Task<string> CopyDatabaseAsync(string name)
+    {
+        var path = Path.Combine(_world.DataFolderPath, name);
+        await using var db = _world.Database.CreateDbContext();
+        // VACUUM INTO writes a consistent single-file copy, as an auditor would be handed.
+        await db.Database.ExecuteSqlAsync($"VACUUM INTO {path}");
+        return path;
+    }
+
+    /// <summary>Runs the app's own executable with the verify-log command, as an auditor would from a shell.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> RunVerifyLogAsync(params string[] arguments)
+    {
+        var app = Path.Combine(AppContext.BaseDirectory, "ConsentDashboard.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { app, OfflineVerifier.Command }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await output, await error);
+    }
+}
