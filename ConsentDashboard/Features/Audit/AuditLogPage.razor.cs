@@ -102,7 +102,7 @@ public sealed partial class AuditLogPage
     private Task OpenAsync(DataGridRowClickEventArgs<AuditRow> click) =>
         Dialogs.ShowAsync<AuditEntryDialog>($"Entry {click.Item.Sequence}",
             new DialogParameters<AuditEntryDialog> { { d => d.Row, click.Item }, { d => d.AgencyName, click.Item.AgencyId is { } id ? AgencyName(id) : null } },
-            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true });
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true });
 
     private string AgencyName(int id) => _agencies.FirstOrDefault(a => a.Id == id)?.Name ?? $"Agency {id}";
 
