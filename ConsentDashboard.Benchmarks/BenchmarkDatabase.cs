@@ -40,13 +40,19 @@ public sealed class BenchmarkDatabase : IDbContextFactory<ApplicationDbContext>
 
     public static double LongitudeSpan => SideMeters / (111_320.0 * Math.Cos(CenterLatitude * Math.PI / 180));
 
-    public static async Task<BenchmarkDatabase> OpenAsync(int cameras, int residents)
+    public static async Task<BenchmarkDatabase> OpenAsync(int cameras, int residents, string name = "fanout")
     {
         var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "consentdashboard-benchmarks");
         Directory.CreateDirectory(folder);
-        var path = System.IO.Path.Combine(folder, $"fanout-{cameras}-{residents}-v1.db");
+        var path = System.IO.Path.Combine(folder, $"{name}-{cameras}-{residents}-v1.db");
         var database = new BenchmarkDatabase(path);
-        if (!File.Exists(path + ".ready"))
+        if (File.Exists(path + ".ready"))
+        {
+            // A copy made by an earlier version gets the newer migrations.
+            await using var db = database.CreateDbContext();
+            await db.Database.MigrateAsync();
+        }
+        else
         {
             File.Delete(path);
             await database.GenerateAsync(cameras, residents);

@@ -36,6 +36,9 @@ public sealed partial class NoticePage
     private ISnackbar Snackbar { get; set; } = default!;
 
     [Inject]
+    private FluentValidation.IValidator<ShareInput> ShareValidator { get; set; } = default!;
+
+    [Inject]
     private TimeProvider Time { get; set; } = default!;
 
     private NoticeDetail? _notice;
@@ -93,9 +96,16 @@ public sealed partial class NoticePage
 
     private async Task ShareAsync()
     {
-        if (_notice is null || _share.ClipIds.Count == 0)
+        if (_notice is null)
         {
-            _error = "Choose at least one clip to share.";
+            return;
+        }
+
+        // The same rules the service applies again when the share is confirmed.
+        var check = await ShareValidator.ValidateAsync(_share);
+        if (!check.IsValid)
+        {
+            _error = string.Join(" ", check.Errors.Select(e => e.ErrorMessage).Distinct());
             return;
         }
 

@@ -1,5 +1,6 @@
 using ConsentDashboard.Data;
 using ConsentDashboard.Features.Inbox;
+using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,30 +50,18 @@ public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFact
 
 /// <summary>Runs the expiry sweep at start and then every minute of <see cref="TimeProvider"/> time.</summary>
 public sealed class RequestExpirySweeper(IServiceScopeFactory scopes, TimeProvider time, ILogger<RequestExpirySweeper> logger)
-    : BackgroundService
+    : PeriodicBackgroundWork(scopes, time, logger, Interval)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string What => "The expiry sweep";
+
+    protected override async Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
+        var closed = await services.GetRequiredService<RequestExpiry>().SweepAsync(cancellationToken);
+        if (closed > 0)
         {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var closed = await scope.ServiceProvider.GetRequiredService<RequestExpiry>().SweepAsync(stoppingToken);
-                if (closed > 0)
-                {
-                    logger.LogInformation("Closed {Count} expired footage requests.", closed);
-                }
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                // A failed sweep is retried on the next tick; nothing was committed.
-                logger.LogError(error, "The expiry sweep failed.");
-            }
+            logger.LogInformation("Closed {Count} expired footage requests.", closed);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

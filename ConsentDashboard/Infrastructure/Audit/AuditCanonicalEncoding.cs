@@ -57,6 +57,65 @@ public static class AuditCanonicalEncoding
         return Convert.ToHexStringLower(digest);
     }
 
+    /// <summary>
+    /// Whether the stored hash is the hash of these fields, computed without allocating: the fast path of verification.
+    /// The canonical bytes are built in <paramref name="buffer"/>, which grows when an entry is larger.
+    /// </summary>
+    public static bool HashMatches(
+        long sequence, DateTime timestamp, string actor, string action, string subject, string details, string previousHash, string hash,
+        ref byte[] buffer)
+    {
+        Span<byte> stored = stackalloc byte[32];
+        if (Convert.FromHexString(hash, stored, out _, out var storedLength) != System.Buffers.OperationStatus.Done || storedLength != 32)
+        {
+            return false;
+        }
+
+        var needed = 32 + 6 * 4 + 20 + 27 + Encoding.UTF8.GetMaxByteCount(actor.Length + action.Length + subject.Length + details.Length);
+        if (buffer.Length < needed)
+        {
+            buffer = new byte[Math.Max(needed, buffer.Length * 2)];
+        }
+
+        var span = buffer.AsSpan();
+        if (Convert.FromHexString(previousHash, span[..32], out _, out var previousLength) != System.Buffers.OperationStatus.Done || previousLength != 32)
+        {
+            return false;
+        }
+
+        var length = 32;
+        length += WriteField(span[length..], sequence);
+        length += WriteField(span[length..], DateTime.SpecifyKind(timestamp, DateTimeKind.Utc));
+        length += WriteField(span[length..], actor);
+        length += WriteField(span[length..], action);
+        length += WriteField(span[length..], subject);
+        length += WriteField(span[length..], details);
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(span[..length], digest);
+        return digest.SequenceEqual(stored);
+    }
+
+    private static int WriteField(Span<byte> target, long value)
+    {
+        value.TryFormat(target[4..], out var written, default, CultureInfo.InvariantCulture);
+        BinaryPrimitives.WriteUInt32BigEndian(target, (uint)written);
+        return 4 + written;
+    }
+
+    private static int WriteField(Span<byte> target, DateTime value)
+    {
+        value.TryFormat(target[4..], out var written, TimestampFormat, CultureInfo.InvariantCulture);
+        BinaryPrimitives.WriteUInt32BigEndian(target, (uint)written);
+        return 4 + written;
+    }
+
+    private static int WriteField(Span<byte> target, string value)
+    {
+        var written = Encoding.UTF8.GetBytes(value, target[4..]);
+        BinaryPrimitives.WriteUInt32BigEndian(target, (uint)written);
+        return 4 + written;
+    }
+
     private static void AppendField(IncrementalHash hash, string value)
     {
         var byteCount = Encoding.UTF8.GetByteCount(value);

@@ -41,6 +41,77 @@ public static class AuditChainVerifier
     public static async Task<AuditVerificationResult> VerifyAsync(
         ApplicationDbContext db, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
+        // The fast path reads rows directly and hashes without allocating; only a log that fails is walked again with
+        // the slower path below, which names what went wrong.
+        if (await FastPathAsync(db, progress, cancellationToken) is { } intact)
+        {
+            return intact;
+        }
+
+        return await ClassifyingPathAsync(db, progress, cancellationToken);
+    }
+
+    /// <summary>The result for an intact log, or null as soon as anything does not check out.</summary>
+    private static async Task<AuditVerificationResult?> FastPathAsync(ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var connection = db.Database.GetDbConnection();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT "Sequence", "Timestamp", "Actor", "Action", "Subject", "Details", "PreviousHash", "Hash", "AgencyId", "CaseNumber", "LegalBasis"
+                FROM "AuditEntries" ORDER BY "Sequence"
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var buffer = new byte[4096];
+            long expected = 1;
+            var previousHash = AuditCanonicalEncoding.GenesisHash;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var sequence = reader.GetInt64(0);
+                var stored = reader.GetString(7);
+                var details = reader.GetString(5);
+                if (sequence != expected
+                    || reader.GetString(6) != previousHash
+                    || !AuditCanonicalEncoding.HashMatches(sequence, reader.GetDateTime(1), reader.GetString(2), reader.GetString(3),
+                        reader.GetString(4), details, previousHash, stored, ref buffer)
+                    || !AuditFacets.AgreeWith(details, reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                        reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)))
+                {
+                    return null;
+                }
+
+                previousHash = stored;
+                if (expected % 10_000 == 0)
+                {
+                    progress?.Report(expected);
+                }
+
+                expected++;
+            }
+
+            progress?.Report(expected - 1);
+            return new AuditVerificationResult(expected - 1, expected - 1, previousHash, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
+        }
+    }
+
+    private static async Task<AuditVerificationResult> ClassifyingPathAsync(
+        ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var entries = db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
         await using var cursor = entries.GetAsyncEnumerator(cancellationToken);

@@ -32,25 +32,12 @@ public sealed class AuditCheckpoints(IDbContextFactory<ApplicationDbContext> dbF
 
 /// <summary>Signs a checkpoint at start and then every hour of <see cref="TimeProvider"/> time.</summary>
 public sealed class AuditCheckpointScheduler(IServiceScopeFactory scopes, TimeProvider time, ILogger<AuditCheckpointScheduler> logger)
-    : BackgroundService
+    : PeriodicBackgroundWork(scopes, time, logger, Interval)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<AuditCheckpoints>().SignHeadAsync(stoppingToken);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                logger.LogError(error, "Signing an audit checkpoint failed; the next tick tries again.");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override string What => "Signing an audit checkpoint";
+
+    protected override Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<AuditCheckpoints>().SignHeadAsync(cancellationToken);
 }

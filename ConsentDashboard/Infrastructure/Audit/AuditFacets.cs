@@ -6,12 +6,14 @@ namespace ConsentDashboard.Infrastructure.Audit;
 /// <summary>The filterable facts an entry's Details carry (agency, case, legal basis), copied into index columns.</summary>
 public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, string? LegalBasis)
 {
-    public static AuditFacets FromDetails(string detailsJson)
+    public static AuditFacets FromDetails(string detailsJson) => FromDetails(System.Text.Encoding.UTF8.GetBytes(detailsJson));
+
+    public static AuditFacets FromDetails(ReadOnlySpan<byte> detailsUtf8)
     {
         int? agencyId = null;
         string? caseNumber = null;
         string? legalBasis = null;
-        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(detailsJson));
+        var reader = new Utf8JsonReader(detailsUtf8);
         var depth = 0;
         while (reader.Read())
         {
@@ -44,10 +46,21 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
         return new AuditFacets(agencyId, caseNumber, legalBasis);
     }
 
-    public static bool AgreeWith(AuditEntry entry)
+    public static bool AgreeWith(AuditEntry entry) => AgreeWith(entry.Details, entry.AgencyId, entry.CaseNumber, entry.LegalBasis);
+
+    /// <summary>Compares without materialising strings unless a value is present.</summary>
+    public static bool AgreeWith(string details, int? agencyId, string? caseNumber, string? legalBasis)
     {
-        var facets = FromDetails(entry.Details);
-        return facets.AgencyId == entry.AgencyId && facets.CaseNumber == entry.CaseNumber && facets.LegalBasis == entry.LegalBasis;
+        // Most entries without facets have no such properties at all: a quick text check avoids parsing them.
+        if (agencyId is null && caseNumber is null && legalBasis is null
+            && !details.Contains("\"agencyId\"", StringComparison.Ordinal) && !details.Contains("\"caseNumber\"", StringComparison.Ordinal)
+            && !details.Contains("\"legalBasis\"", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var facets = FromDetails(details);
+        return facets.AgencyId == agencyId && facets.CaseNumber == caseNumber && facets.LegalBasis == legalBasis;
     }
 
     public void ApplyTo(AuditEntry entry)

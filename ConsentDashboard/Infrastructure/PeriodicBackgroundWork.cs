@@ -1,0 +1,31 @@
+namespace ConsentDashboard.Infrastructure;
+
+/// <summary>
+/// Runs a piece of work at start and then on every tick of <see cref="TimeProvider"/> time, each run in its own scope.
+/// A failed run is logged and retried on the next tick; nothing it did half-way was committed.
+/// </summary>
+public abstract class PeriodicBackgroundWork(IServiceScopeFactory scopes, TimeProvider time, ILogger logger, TimeSpan interval)
+    : BackgroundService
+{
+    protected abstract string What { get; }
+
+    protected abstract Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval, time);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await RunOnceAsync(scope.ServiceProvider, stoppingToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                logger.LogError(error, "{What} failed; the next tick tries again.", What);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
