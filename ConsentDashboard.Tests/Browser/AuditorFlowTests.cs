@@ -45,7 +45,7 @@ public sealed class AuditorFlowTests(BrowserFixture browser) : IClassFixture<Bro
         var dialog = auditor.GetByTestId("audit-entry-dialog");
         await Assertions.Expect(dialog.GetByTestId("entry-details")).ToContainTextAsync("\"legalBasis\": \"Consent\"");
         await Assertions.Expect(dialog).ToContainTextAsync(new Regex("resident R-[A-Z2-9]{10}"));
-        await auditor.Keyboard.PressAsync("Escape");
+        await auditor.Locator(".mud-dialog .mud-button-close").ClickAsync();
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
 
         await auditor.GetByRole(AriaRole.Link, new() { Name = "Verify integrity" }).ClickAsync();

@@ -63,6 +63,36 @@ public static class AuditCanonicalEncoding
     /// </summary>
     public static bool HashMatches(
         long sequence, DateTime timestamp, string actor, string action, string subject, string details, string previousHash, string hash,
+        ref byte[] buffer) =>
+        HashMatches(sequence, timestamp.ToString(TimestampFormat, CultureInfo.InvariantCulture), actor, action, subject, details, previousHash, hash, ref buffer);
+
+    /// <summary>
+    /// The same check from a timestamp as SQLite stores it ("2026-11-29 21:04:10.123456", trailing zeros trimmed), turned
+    /// into the canonical form without parsing a date. Anything not in that shape simply fails the check.
+    /// </summary>
+    public static string CanonicalFromStored(string stored)
+    {
+        if (stored.Length < 19 || stored[10] != ' ')
+        {
+            return stored;
+        }
+
+        Span<char> text = stackalloc char[27];
+        stored.AsSpan(0, 19).CopyTo(text);
+        text[10] = 'T';
+        text[19] = '.';
+        var fraction = stored.Length > 20 && stored[19] == '.' ? stored.AsSpan(20) : [];
+        for (var i = 0; i < 6; i++)
+        {
+            text[20 + i] = i < fraction.Length ? fraction[i] : '0';
+        }
+
+        text[26] = 'Z';
+        return new string(text);
+    }
+
+    public static bool HashMatches(
+        long sequence, string canonicalTimestamp, string actor, string action, string subject, string details, string previousHash, string hash,
         ref byte[] buffer)
     {
         Span<byte> stored = stackalloc byte[32];
@@ -85,7 +115,7 @@ public static class AuditCanonicalEncoding
 
         var length = 32;
         length += WriteField(span[length..], sequence);
-        length += WriteField(span[length..], DateTime.SpecifyKind(timestamp, DateTimeKind.Utc));
+        length += WriteField(span[length..], canonicalTimestamp);
         length += WriteField(span[length..], actor);
         length += WriteField(span[length..], action);
         length += WriteField(span[length..], subject);
@@ -98,13 +128,6 @@ public static class AuditCanonicalEncoding
     private static int WriteField(Span<byte> target, long value)
     {
         value.TryFormat(target[4..], out var written, default, CultureInfo.InvariantCulture);
-        BinaryPrimitives.WriteUInt32BigEndian(target, (uint)written);
-        return 4 + written;
-    }
-
-    private static int WriteField(Span<byte> target, DateTime value)
-    {
-        value.TryFormat(target[4..], out var written, TimestampFormat, CultureInfo.InvariantCulture);
         BinaryPrimitives.WriteUInt32BigEndian(target, (uint)written);
         return 4 + written;
     }

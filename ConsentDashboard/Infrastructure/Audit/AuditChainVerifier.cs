@@ -51,10 +51,77 @@ public static class AuditChainVerifier
         return await ClassifyingPathAsync(db, progress, cancellationToken);
     }
 
-    /// <summary>The result for an intact log, or null as soon as anything does not check out.</summary>
+    private sealed record Row(long Sequence, string Timestamp, string Actor, string Action, string Subject, string Details, string PreviousHash,
+        string Hash, int? AgencyId, string? CaseNumber, string? LegalBasis);
+
+    /// <summary>
+    /// The result for an intact log, or null as soon as anything does not check out. One task reads rows and checks the
+    /// links; another hashes them, so both cores work. The channel between them is bounded: memory stays constant.
+    /// </summary>
     private static async Task<AuditVerificationResult?> FastPathAsync(ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var batches = System.Threading.Channels.Channel.CreateBounded<Row[]>(new System.Threading.Channels.BoundedChannelOptions(8)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var hashing = Task.Run(async () =>
+        {
+            var buffer = new byte[4096];
+            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
+            {
+                foreach (var row in batch)
+                {
+                    if (!AuditCanonicalEncoding.HashMatches(row.Sequence, AuditCanonicalEncoding.CanonicalFromStored(row.Timestamp), row.Actor,
+                            row.Action, row.Subject, row.Details, row.PreviousHash, row.Hash, ref buffer)
+                        || !AuditFacets.AgreeWith(row.Details, row.AgencyId, row.CaseNumber, row.LegalBasis))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }, stop.Token);
+
+        var reading = ReadAsync(db, batches.Writer, progress, stop.Token);
+        var finished = await Task.WhenAny(reading, hashing);
+        if (finished == hashing && !await SafeAsync(hashing))
+        {
+            await stop.CancelAsync();
+            await SafeAsync(reading);
+            return null;
+        }
+
+        var chain = await SafeAsync(reading);
+        if (chain is null || !await SafeAsync(hashing))
+        {
+            await stop.CancelAsync();
+            return null;
+        }
+
+        progress?.Report(chain.Value.Count);
+        return new AuditVerificationResult(chain.Value.Count, chain.Value.Count, chain.Value.HeadHash, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    private static async Task<T?> SafeAsync<T>(Task<T> task)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (OperationCanceledException)
+        {
+            return default;
+        }
+    }
+
+    /// <summary>Reads every row in order and checks sequence and links; null when they break.</summary>
+    private static async Task<(long Count, string HeadHash)?> ReadAsync(
+        ApplicationDbContext db, System.Threading.Channels.ChannelWriter<Row[]> batches, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
@@ -70,25 +137,29 @@ public static class AuditChainVerifier
                 FROM "AuditEntries" ORDER BY "Sequence"
                 """;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var buffer = new byte[4096];
+            const int BatchSize = 1024;
+            var batch = new List<Row>(BatchSize);
             long expected = 1;
             var previousHash = AuditCanonicalEncoding.GenesisHash;
             while (await reader.ReadAsync(cancellationToken))
             {
-                var sequence = reader.GetInt64(0);
-                var stored = reader.GetString(7);
-                var details = reader.GetString(5);
-                if (sequence != expected
-                    || reader.GetString(6) != previousHash
-                    || !AuditCanonicalEncoding.HashMatches(sequence, reader.GetDateTime(1), reader.GetString(2), reader.GetString(3),
-                        reader.GetString(4), details, previousHash, stored, ref buffer)
-                    || !AuditFacets.AgreeWith(details, reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                        reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)))
+                var row = new Row(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetInt32(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
+                if (row.Sequence != expected || row.PreviousHash != previousHash)
                 {
+                    batches.Complete();
                     return null;
                 }
 
-                previousHash = stored;
+                batch.Add(row);
+                if (batch.Count == BatchSize)
+                {
+                    await batches.WriteAsync([.. batch], cancellationToken);
+                    batch.Clear();
+                }
+
+                previousHash = row.Hash;
                 if (expected % 10_000 == 0)
                 {
                     progress?.Report(expected);
@@ -97,11 +168,13 @@ public static class AuditChainVerifier
                 expected++;
             }
 
-            progress?.Report(expected - 1);
-            return new AuditVerificationResult(expected - 1, expected - 1, previousHash, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            await batches.WriteAsync([.. batch], cancellationToken);
+            batches.Complete();
+            return (expected - 1, previousHash);
         }
         finally
         {
+            batches.TryComplete();
             if (opened)
             {
                 await connection.CloseAsync();
