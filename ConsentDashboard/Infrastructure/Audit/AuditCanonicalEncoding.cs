@@ -58,64 +58,51 @@ public static class AuditCanonicalEncoding
     }
 
     /// <summary>
-    /// Whether the stored hash is the hash of these fields, computed without allocating: the fast path of verification.
-    /// The canonical bytes are built in <paramref name="buffer"/>, which grows when an entry is larger.
+    /// The check on raw column bytes as SQLite returns them (UTF-8 text, the timestamp in its stored form), without a
+    /// single allocation: the verifier's fast path.
     /// </summary>
-    public static bool HashMatches(
-        long sequence, DateTime timestamp, string actor, string action, string subject, string details, string previousHash, string hash,
-        ref byte[] buffer) =>
-        HashMatches(sequence, timestamp.ToString(TimestampFormat, CultureInfo.InvariantCulture), actor, action, subject, details, previousHash, hash, ref buffer);
-
-    /// <summary>
-    /// The same check from a timestamp as SQLite stores it ("2026-11-29 21:04:10.123456", trailing zeros trimmed), turned
-    /// into the canonical form without parsing a date. Anything not in that shape simply fails the check.
-    /// </summary>
-    public static string CanonicalFromStored(string stored)
-    {
-        if (stored.Length < 19 || stored[10] != ' ')
-        {
-            return stored;
-        }
-
-        Span<char> text = stackalloc char[27];
-        stored.AsSpan(0, 19).CopyTo(text);
-        text[10] = 'T';
-        text[19] = '.';
-        var fraction = stored.Length > 20 && stored[19] == '.' ? stored.AsSpan(20) : [];
-        for (var i = 0; i < 6; i++)
-        {
-            text[20 + i] = i < fraction.Length ? fraction[i] : '0';
-        }
-
-        text[26] = 'Z';
-        return new string(text);
-    }
-
-    public static bool HashMatches(
-        long sequence, string canonicalTimestamp, string actor, string action, string subject, string details, string previousHash, string hash,
-        ref byte[] buffer)
+    public static bool HashMatches(long sequence, ReadOnlySpan<byte> storedTimestamp, ReadOnlySpan<byte> actor, ReadOnlySpan<byte> action,
+        ReadOnlySpan<byte> subject, ReadOnlySpan<byte> details, ReadOnlySpan<byte> previousHashHex, ReadOnlySpan<byte> hashHex, ref byte[] buffer)
     {
         Span<byte> stored = stackalloc byte[32];
-        if (Convert.FromHexString(hash, stored, out _, out var storedLength) != System.Buffers.OperationStatus.Done || storedLength != 32)
+        if (!TryDecodeHex(hashHex, stored))
         {
             return false;
         }
 
-        var needed = 32 + 6 * 4 + 20 + 27 + Encoding.UTF8.GetMaxByteCount(actor.Length + action.Length + subject.Length + details.Length);
+        var needed = 32 + 6 * 4 + 20 + 27 + actor.Length + action.Length + subject.Length + details.Length;
         if (buffer.Length < needed)
         {
             buffer = new byte[Math.Max(needed, buffer.Length * 2)];
         }
 
         var span = buffer.AsSpan();
-        if (Convert.FromHexString(previousHash, span[..32], out _, out var previousLength) != System.Buffers.OperationStatus.Done || previousLength != 32)
+        if (!TryDecodeHex(previousHashHex, span[..32]))
         {
             return false;
         }
 
         var length = 32;
         length += WriteField(span[length..], sequence);
-        length += WriteField(span[length..], canonicalTimestamp);
+        // "2026-11-29 21:04:10.12345" (trailing zeros trimmed) becomes "2026-11-29T21:04:10.123450Z".
+        if (storedTimestamp.Length < 19 || storedTimestamp[10] != (byte)' ')
+        {
+            return false;
+        }
+
+        var timestamp = span.Slice(length + 4, 27);
+        storedTimestamp[..19].CopyTo(timestamp);
+        timestamp[10] = (byte)'T';
+        timestamp[19] = (byte)'.';
+        var fraction = storedTimestamp.Length > 20 && storedTimestamp[19] == (byte)'.' ? storedTimestamp[20..] : [];
+        for (var i = 0; i < 6; i++)
+        {
+            timestamp[20 + i] = i < fraction.Length ? fraction[i] : (byte)'0';
+        }
+
+        timestamp[26] = (byte)'Z';
+        BinaryPrimitives.WriteUInt32BigEndian(span[length..], 27);
+        length += 4 + 27;
         length += WriteField(span[length..], actor);
         length += WriteField(span[length..], action);
         length += WriteField(span[length..], subject);
@@ -125,16 +112,32 @@ public static class AuditCanonicalEncoding
         return digest.SequenceEqual(stored);
     }
 
+    private static bool TryDecodeHex(ReadOnlySpan<byte> hexUtf8, Span<byte> destination)
+    {
+        if (hexUtf8.Length != destination.Length * 2)
+        {
+            return false;
+        }
+
+        Span<char> chars = stackalloc char[hexUtf8.Length];
+        for (var i = 0; i < hexUtf8.Length; i++)
+        {
+            chars[i] = (char)hexUtf8[i];
+        }
+
+        return Convert.FromHexString(chars, destination, out _, out var written) == System.Buffers.OperationStatus.Done && written == destination.Length;
+    }
+
+    private static int WriteField(Span<byte> target, ReadOnlySpan<byte> value)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(target, (uint)value.Length);
+        value.CopyTo(target[4..]);
+        return 4 + value.Length;
+    }
+
     private static int WriteField(Span<byte> target, long value)
     {
         value.TryFormat(target[4..], out var written, default, CultureInfo.InvariantCulture);
-        BinaryPrimitives.WriteUInt32BigEndian(target, (uint)written);
-        return 4 + written;
-    }
-
-    private static int WriteField(Span<byte> target, string value)
-    {
-        var written = Encoding.UTF8.GetBytes(value, target[4..]);
         BinaryPrimitives.WriteUInt32BigEndian(target, (uint)written);
         return 4 + written;
     }

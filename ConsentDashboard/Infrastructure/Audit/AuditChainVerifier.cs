@@ -51,78 +51,18 @@ public static class AuditChainVerifier
         return await ClassifyingPathAsync(db, progress, cancellationToken);
     }
 
-    private sealed record Row(long Sequence, string Timestamp, string Actor, string Action, string Subject, string Details, string PreviousHash,
-        string Hash, int? AgencyId, string? CaseNumber, string? LegalBasis);
-
     /// <summary>
-    /// The result for an intact log, or null as soon as anything does not check out. One task reads rows and checks the
-    /// links; another hashes them, so both cores work. The channel between them is bounded: memory stays constant.
+    /// The result for an intact log, or null as soon as anything does not check out (or the database is not SQLite).
+    /// Reads each row's UTF-8 column bytes straight from SQLite and hashes them in place: nothing is allocated per entry.
     /// </summary>
     private static async Task<AuditVerificationResult?> FastPathAsync(ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        if (db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection connection)
+        {
+            return null;
+        }
+
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var batches = System.Threading.Channels.Channel.CreateBounded<Row[]>(new System.Threading.Channels.BoundedChannelOptions(8)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-        });
-        var hashing = Task.Run(async () =>
-        {
-            var buffer = new byte[4096];
-            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
-            {
-                foreach (var row in batch)
-                {
-                    if (!AuditCanonicalEncoding.HashMatches(row.Sequence, AuditCanonicalEncoding.CanonicalFromStored(row.Timestamp), row.Actor,
-                            row.Action, row.Subject, row.Details, row.PreviousHash, row.Hash, ref buffer)
-                        || !AuditFacets.AgreeWith(row.Details, row.AgencyId, row.CaseNumber, row.LegalBasis))
-                    {
-                        return false;
-                    }
-                }
-            }
-
-            return true;
-        }, stop.Token);
-
-        var reading = ReadAsync(db, batches.Writer, progress, stop.Token);
-        var finished = await Task.WhenAny(reading, hashing);
-        if (finished == hashing && !await SafeAsync(hashing))
-        {
-            await stop.CancelAsync();
-            await SafeAsync(reading);
-            return null;
-        }
-
-        var chain = await SafeAsync(reading);
-        if (chain is null || !await SafeAsync(hashing))
-        {
-            await stop.CancelAsync();
-            return null;
-        }
-
-        progress?.Report(chain.Value.Count);
-        return new AuditVerificationResult(chain.Value.Count, chain.Value.Count, chain.Value.HeadHash, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-    }
-
-    private static async Task<T?> SafeAsync<T>(Task<T> task)
-    {
-        try
-        {
-            return await task;
-        }
-        catch (OperationCanceledException)
-        {
-            return default;
-        }
-    }
-
-    /// <summary>Reads every row in order and checks sequence and links; null when they break.</summary>
-    private static async Task<(long Count, string HeadHash)?> ReadAsync(
-        ApplicationDbContext db, System.Threading.Channels.ChannelWriter<Row[]> batches, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
         {
@@ -131,54 +71,74 @@ public static class AuditChainVerifier
 
         try
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                SELECT "Sequence", "Timestamp", "Actor", "Action", "Subject", "Details", "PreviousHash", "Hash", "AgencyId", "CaseNumber", "LegalBasis"
-                FROM "AuditEntries" ORDER BY "Sequence"
-                """;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            const int BatchSize = 1024;
-            var batch = new List<Row>(BatchSize);
-            long expected = 1;
-            var previousHash = AuditCanonicalEncoding.GenesisHash;
-            while (await reader.ReadAsync(cancellationToken))
+            return Walk(connection.Handle!, progress, cancellationToken) is { } head
+                ? new AuditVerificationResult(head.Count, head.Count, head.HeadHash, System.Diagnostics.Stopwatch.GetElapsedTime(started))
+                : null;
+        }
+        finally
+        {
+            if (opened)
             {
-                var row = new Row(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                    reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10));
-                if (row.Sequence != expected || row.PreviousHash != previousHash)
+                await connection.CloseAsync();
+            }
+        }
+    }
+
+    private static (long Count, string HeadHash)? Walk(SQLitePCL.sqlite3 handle, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        const string Sql = """
+            SELECT "Sequence", "Timestamp", "Actor", "Action", "Subject", "Details", "PreviousHash", "Hash", "AgencyId", "CaseNumber", "LegalBasis"
+            FROM "AuditEntries" ORDER BY "Sequence"
+            """;
+        if (SQLitePCL.raw.sqlite3_prepare_v2(handle, Sql, out var statement) != SQLitePCL.raw.SQLITE_OK)
+        {
+            statement.Dispose();
+            return null;
+        }
+
+        using (statement)
+        {
+            var buffer = new byte[4096];
+            Span<byte> previousHash = stackalloc byte[64];
+            System.Text.Encoding.ASCII.GetBytes(AuditCanonicalEncoding.GenesisHash, previousHash);
+            long expected = 1;
+            int step;
+            while ((step = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
+            {
+                var hash = SQLitePCL.raw.sqlite3_column_blob(statement, 7);
+                var details = SQLitePCL.raw.sqlite3_column_blob(statement, 5);
+                var agencyId = SQLitePCL.raw.sqlite3_column_type(statement, 8) == SQLitePCL.raw.SQLITE_NULL ? (int?)null : SQLitePCL.raw.sqlite3_column_int(statement, 8);
+                var caseIsNull = SQLitePCL.raw.sqlite3_column_type(statement, 9) == SQLitePCL.raw.SQLITE_NULL;
+                var basisIsNull = SQLitePCL.raw.sqlite3_column_type(statement, 10) == SQLitePCL.raw.SQLITE_NULL;
+                if (SQLitePCL.raw.sqlite3_column_int64(statement, 0) != expected
+                    || !SQLitePCL.raw.sqlite3_column_blob(statement, 6).SequenceEqual(previousHash)
+                    || !AuditCanonicalEncoding.HashMatches(expected, SQLitePCL.raw.sqlite3_column_blob(statement, 1),
+                        SQLitePCL.raw.sqlite3_column_blob(statement, 2), SQLitePCL.raw.sqlite3_column_blob(statement, 3),
+                        SQLitePCL.raw.sqlite3_column_blob(statement, 4), details, previousHash, hash, ref buffer)
+                    || !AuditFacets.AgreeWith(details, agencyId, SQLitePCL.raw.sqlite3_column_blob(statement, 9), caseIsNull,
+                        SQLitePCL.raw.sqlite3_column_blob(statement, 10), basisIsNull)
+                    || hash.Length != 64)
                 {
-                    batches.Complete();
                     return null;
                 }
 
-                batch.Add(row);
-                if (batch.Count == BatchSize)
-                {
-                    await batches.WriteAsync([.. batch], cancellationToken);
-                    batch.Clear();
-                }
-
-                previousHash = row.Hash;
+                hash.CopyTo(previousHash);
                 if (expected % 10_000 == 0)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     progress?.Report(expected);
                 }
 
                 expected++;
             }
 
-            await batches.WriteAsync([.. batch], cancellationToken);
-            batches.Complete();
-            return (expected - 1, previousHash);
-        }
-        finally
-        {
-            batches.TryComplete();
-            if (opened)
+            if (step != SQLitePCL.raw.SQLITE_DONE)
             {
-                await connection.CloseAsync();
+                return null;
             }
+
+            progress?.Report(expected - 1);
+            return (expected - 1, System.Text.Encoding.ASCII.GetString(previousHash));
         }
     }
 

@@ -46,21 +46,66 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
         return new AuditFacets(agencyId, caseNumber, legalBasis);
     }
 
-    public static bool AgreeWith(AuditEntry entry) => AgreeWith(entry.Details, entry.AgencyId, entry.CaseNumber, entry.LegalBasis);
-
-    /// <summary>Compares without materialising strings unless a value is present.</summary>
-    public static bool AgreeWith(string details, int? agencyId, string? caseNumber, string? legalBasis)
+    public static bool AgreeWith(AuditEntry entry)
     {
-        // Most entries without facets have no such properties at all: a quick text check avoids parsing them.
-        if (agencyId is null && caseNumber is null && legalBasis is null
-            && !details.Contains("\"agencyId\"", StringComparison.Ordinal) && !details.Contains("\"caseNumber\"", StringComparison.Ordinal)
-            && !details.Contains("\"legalBasis\"", StringComparison.Ordinal))
+        var facets = FromDetails(entry.Details);
+        return facets.AgencyId == entry.AgencyId && facets.CaseNumber == entry.CaseNumber && facets.LegalBasis == entry.LegalBasis;
+    }
+
+    /// <summary>
+    /// The same comparison on raw UTF-8 column values, without allocating: a null column must match an absent property,
+    /// a present one the property's value exactly.
+    /// </summary>
+    public static bool AgreeWith(ReadOnlySpan<byte> detailsUtf8, int? agencyId, ReadOnlySpan<byte> caseNumber, bool caseNumberIsNull,
+        ReadOnlySpan<byte> legalBasis, bool legalBasisIsNull)
+    {
+        bool agencySeen = false, caseSeen = false, basisSeen = false;
+        var reader = new Utf8JsonReader(detailsUtf8);
+        var depth = 0;
+        while (reader.Read())
         {
-            return true;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    depth++;
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    depth--;
+                    break;
+                case JsonTokenType.PropertyName when depth == 1:
+                    if (reader.ValueTextEquals("agencyId"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    {
+                        if (agencyId is null || !reader.TryGetInt32(out var value) || value != agencyId)
+                        {
+                            return false;
+                        }
+
+                        agencySeen = true;
+                    }
+                    else if (reader.ValueTextEquals("caseNumber"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                    {
+                        if (caseNumberIsNull || !reader.ValueTextEquals(caseNumber))
+                        {
+                            return false;
+                        }
+
+                        caseSeen = true;
+                    }
+                    else if (reader.ValueTextEquals("legalBasis"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                    {
+                        if (legalBasisIsNull || !reader.ValueTextEquals(legalBasis))
+                        {
+                            return false;
+                        }
+
+                        basisSeen = true;
+                    }
+
+                    break;
+            }
         }
 
-        var facets = FromDetails(details);
-        return facets.AgencyId == agencyId && facets.CaseNumber == caseNumber && facets.LegalBasis == legalBasis;
+        return agencySeen == agencyId.HasValue && caseSeen == !caseNumberIsNull && basisSeen == !legalBasisIsNull;
     }
 
     public void ApplyTo(AuditEntry entry)
