@@ -46,6 +46,22 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheFastPath_AcceptsAnIntactLog_AndHandsAnyChangeToTheClassifyingPath()
+    {
+        await using (var db = _world.Database.CreateDbContext())
+        {
+            var intact = await AuditChainVerifier.FastPathAsync(db, null, CancellationToken.None);
+            Assert.Equal((120L, (await db.AuditEntries.SingleAsync(e => e.Sequence == 120)).Hash), (intact!.EntriesChecked, intact.HeadHash));
+        }
+
+        await TamperAsync("""UPDATE "AuditEntries" SET "Subject" = "Subject" || 'x' WHERE "Sequence" = 64;""");
+
+        await using var after = _world.Database.CreateDbContext();
+        Assert.Null(await AuditChainVerifier.FastPathAsync(after, null, CancellationToken.None));
+        Assert.Equal(64L, (await AuditChainVerifier.VerifyAsync(after)).FailedSequence);
+    }
+
+    [Fact]
     public async Task RemovingTheNewestEntries_LeavesAValidChain_ButTheCheckpointCatchesIt()
     {
         await TamperAsync("""DELETE FROM "AuditEntries" WHERE "Sequence" > 110;""");

@@ -58,39 +58,23 @@ public static class AuditCanonicalEncoding
     }
 
     /// <summary>
-    /// The check on raw column bytes as SQLite returns them (UTF-8 text, the timestamp in its stored form), without a
-    /// single allocation: the verifier's fast path.
+    /// Writes the bytes the hash covers (raw previous hash, then the length-prefixed fields) into <paramref name="target"/>
+    /// from raw column values, returning their length, or -1 when a value is malformed or the target too small.
     /// </summary>
-    public static bool HashMatches(long sequence, ReadOnlySpan<byte> storedTimestamp, ReadOnlySpan<byte> actor, ReadOnlySpan<byte> action,
-        ReadOnlySpan<byte> subject, ReadOnlySpan<byte> details, ReadOnlySpan<byte> previousHashHex, ReadOnlySpan<byte> hashHex, ref byte[] buffer)
+    public static int WriteCanonical(Span<byte> target, long sequence, ReadOnlySpan<byte> storedTimestamp, ReadOnlySpan<byte> actor,
+        ReadOnlySpan<byte> action, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> details, ReadOnlySpan<byte> previousHashHex)
     {
-        Span<byte> stored = stackalloc byte[32];
-        if (!TryDecodeHex(hashHex, stored))
-        {
-            return false;
-        }
-
         var needed = 32 + 6 * 4 + 20 + 27 + actor.Length + action.Length + subject.Length + details.Length;
-        if (buffer.Length < needed)
+        if (target.Length < needed || !TryDecodeHex(previousHashHex, target[..32])
+            || storedTimestamp.Length < 19 || storedTimestamp[10] != (byte)' ')
         {
-            buffer = new byte[Math.Max(needed, buffer.Length * 2)];
-        }
-
-        var span = buffer.AsSpan();
-        if (!TryDecodeHex(previousHashHex, span[..32]))
-        {
-            return false;
+            return -1;
         }
 
         var length = 32;
-        length += WriteField(span[length..], sequence);
+        length += WriteField(target[length..], sequence);
         // "2026-11-29 21:04:10.12345" (trailing zeros trimmed) becomes "2026-11-29T21:04:10.123450Z".
-        if (storedTimestamp.Length < 19 || storedTimestamp[10] != (byte)' ')
-        {
-            return false;
-        }
-
-        var timestamp = span.Slice(length + 4, 27);
+        var timestamp = target.Slice(length + 4, 27);
         storedTimestamp[..19].CopyTo(timestamp);
         timestamp[10] = (byte)'T';
         timestamp[19] = (byte)'.';
@@ -101,18 +85,19 @@ public static class AuditCanonicalEncoding
         }
 
         timestamp[26] = (byte)'Z';
-        BinaryPrimitives.WriteUInt32BigEndian(span[length..], 27);
+        BinaryPrimitives.WriteUInt32BigEndian(target[length..], 27);
         length += 4 + 27;
-        length += WriteField(span[length..], actor);
-        length += WriteField(span[length..], action);
-        length += WriteField(span[length..], subject);
-        length += WriteField(span[length..], details);
-        Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(span[..length], digest);
-        return digest.SequenceEqual(stored);
+        length += WriteField(target[length..], actor);
+        length += WriteField(target[length..], action);
+        length += WriteField(target[length..], subject);
+        length += WriteField(target[length..], details);
+        return length;
     }
 
-    private static bool TryDecodeHex(ReadOnlySpan<byte> hexUtf8, Span<byte> destination)
+    /// <summary>Upper bound of <see cref="WriteCanonical"/>'s length for these field sizes.</summary>
+    public static int CanonicalLengthBound(int actor, int action, int subject, int details) => 32 + 6 * 4 + 20 + 27 + actor + action + subject + details;
+
+    public static bool TryDecodeHex(ReadOnlySpan<byte> hexUtf8, Span<byte> destination)
     {
         if (hexUtf8.Length != destination.Length * 2)
         {

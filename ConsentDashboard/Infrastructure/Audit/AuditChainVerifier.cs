@@ -55,7 +55,7 @@ public static class AuditChainVerifier
     /// The result for an intact log, or null as soon as anything does not check out (or the database is not SQLite).
     /// Reads each row's UTF-8 column bytes straight from SQLite and hashes them in place: nothing is allocated per entry.
     /// </summary>
-    private static async Task<AuditVerificationResult?> FastPathAsync(ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
+    internal static async Task<AuditVerificationResult?> FastPathAsync(ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection connection)
         {
@@ -84,7 +84,91 @@ public static class AuditChainVerifier
         }
     }
 
+    /// <summary>A run of entries' canonical bytes and stored hashes, handed from the reading core to the hashing core.</summary>
+    private sealed class Batch
+    {
+        public const int Capacity = 1024;
+        public byte[] Arena = new byte[1 << 20];
+        public readonly int[] Ends = new int[Capacity];
+        public readonly byte[] Hashes = new byte[32 * Capacity];
+        public int Count;
+        public int Used;
+    }
+
+    /// <summary>
+    /// One core steps through the rows, checks sequence, links and filter columns, and lays each entry's canonical bytes
+    /// into a reused batch; the other hashes the batches. Four batches circulate, so memory is constant.
+    /// </summary>
     private static (long Count, string HeadHash)? Walk(SQLitePCL.sqlite3 handle, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        using var full = new System.Collections.Concurrent.BlockingCollection<Batch>(4);
+        using var free = new System.Collections.Concurrent.BlockingCollection<Batch>(4);
+        for (var i = 0; i < 4; i++)
+        {
+            free.Add(new Batch(), cancellationToken);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var hashing = Task.Run(() =>
+        {
+            Span<byte> digest = stackalloc byte[32];
+            foreach (var batch in full.GetConsumingEnumerable(stop.Token))
+            {
+                var start = 0;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    System.Security.Cryptography.SHA256.HashData(batch.Arena.AsSpan(start, batch.Ends[i] - start), digest);
+                    if (!digest.SequenceEqual(batch.Hashes.AsSpan(32 * i, 32)))
+                    {
+                        // Unblocks the reader, which may be waiting for a free batch.
+                        stop.Cancel();
+                        return false;
+                    }
+
+                    start = batch.Ends[i];
+                }
+
+                batch.Count = 0;
+                batch.Used = 0;
+                free.Add(batch, stop.Token);
+            }
+
+            return true;
+        }, stop.Token);
+
+        try
+        {
+            var head = Read(handle, full, free, progress, stop.Token);
+            full.CompleteAdding();
+            if (head is null || !hashing.GetAwaiter().GetResult())
+            {
+                return null;
+            }
+
+            return head;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        finally
+        {
+            stop.Cancel();
+            full.CompleteAdding();
+            try
+            {
+                hashing.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // Cancelled after the result was known.
+            }
+        }
+    }
+
+    private static (long Count, string HeadHash)? Read(
+        SQLitePCL.sqlite3 handle, System.Collections.Concurrent.BlockingCollection<Batch> full, System.Collections.Concurrent.BlockingCollection<Batch> free,
+        IProgress<long>? progress, CancellationToken cancellationToken)
     {
         const string Sql = """
             SELECT "Sequence", "Timestamp", "Actor", "Action", "Subject", "Details", "PreviousHash", "Hash", "AgencyId", "CaseNumber", "LegalBasis"
@@ -98,34 +182,56 @@ public static class AuditChainVerifier
 
         using (statement)
         {
-            var buffer = new byte[4096];
             Span<byte> previousHash = stackalloc byte[64];
             System.Text.Encoding.ASCII.GetBytes(AuditCanonicalEncoding.GenesisHash, previousHash);
+            var batch = free.Take(cancellationToken);
             long expected = 1;
             int step;
             while ((step = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
             {
                 var hash = SQLitePCL.raw.sqlite3_column_blob(statement, 7);
                 var details = SQLitePCL.raw.sqlite3_column_blob(statement, 5);
+                var actor = SQLitePCL.raw.sqlite3_column_blob(statement, 2);
+                var action = SQLitePCL.raw.sqlite3_column_blob(statement, 3);
+                var subject = SQLitePCL.raw.sqlite3_column_blob(statement, 4);
                 var agencyId = SQLitePCL.raw.sqlite3_column_type(statement, 8) == SQLitePCL.raw.SQLITE_NULL ? (int?)null : SQLitePCL.raw.sqlite3_column_int(statement, 8);
-                var caseIsNull = SQLitePCL.raw.sqlite3_column_type(statement, 9) == SQLitePCL.raw.SQLITE_NULL;
-                var basisIsNull = SQLitePCL.raw.sqlite3_column_type(statement, 10) == SQLitePCL.raw.SQLITE_NULL;
                 if (SQLitePCL.raw.sqlite3_column_int64(statement, 0) != expected
+                    || hash.Length != 64
                     || !SQLitePCL.raw.sqlite3_column_blob(statement, 6).SequenceEqual(previousHash)
-                    || !AuditCanonicalEncoding.HashMatches(expected, SQLitePCL.raw.sqlite3_column_blob(statement, 1),
-                        SQLitePCL.raw.sqlite3_column_blob(statement, 2), SQLitePCL.raw.sqlite3_column_blob(statement, 3),
-                        SQLitePCL.raw.sqlite3_column_blob(statement, 4), details, previousHash, hash, ref buffer)
-                    || !AuditFacets.AgreeWith(details, agencyId, SQLitePCL.raw.sqlite3_column_blob(statement, 9), caseIsNull,
-                        SQLitePCL.raw.sqlite3_column_blob(statement, 10), basisIsNull)
-                    || hash.Length != 64)
+                    || !AuditFacets.AgreeWith(details, agencyId,
+                        SQLitePCL.raw.sqlite3_column_blob(statement, 9), SQLitePCL.raw.sqlite3_column_type(statement, 9) == SQLitePCL.raw.SQLITE_NULL,
+                        SQLitePCL.raw.sqlite3_column_blob(statement, 10), SQLitePCL.raw.sqlite3_column_type(statement, 10) == SQLitePCL.raw.SQLITE_NULL))
                 {
                     return null;
                 }
 
+                var bound = AuditCanonicalEncoding.CanonicalLengthBound(actor.Length, action.Length, subject.Length, details.Length);
+                if (batch.Count == Batch.Capacity || batch.Used + bound > batch.Arena.Length)
+                {
+                    if (batch.Count > 0)
+                    {
+                        full.Add(batch, cancellationToken);
+                        batch = free.Take(cancellationToken);
+                    }
+
+                    if (bound > batch.Arena.Length)
+                    {
+                        batch.Arena = new byte[bound];
+                    }
+                }
+
+                var written = AuditCanonicalEncoding.WriteCanonical(batch.Arena.AsSpan(batch.Used), expected,
+                    SQLitePCL.raw.sqlite3_column_blob(statement, 1), actor, action, subject, details, previousHash);
+                if (written < 0 || !AuditCanonicalEncoding.TryDecodeHex(hash, batch.Hashes.AsSpan(32 * batch.Count, 32)))
+                {
+                    return null;
+                }
+
+                batch.Used += written;
+                batch.Ends[batch.Count++] = batch.Used;
                 hash.CopyTo(previousHash);
                 if (expected % 10_000 == 0)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
                     progress?.Report(expected);
                 }
 
@@ -135,6 +241,11 @@ public static class AuditChainVerifier
             if (step != SQLitePCL.raw.SQLITE_DONE)
             {
                 return null;
+            }
+
+            if (batch.Count > 0)
+            {
+                full.Add(batch, cancellationToken);
             }
 
             progress?.Report(expected - 1);
