@@ -190,7 +190,7 @@ public sealed class AuditLogService(
         entry.PreviousHash,
         entry.Hash);
 
-    /// <summary>Staff as "Officer Luis Reyes"; any other account is a resident and appears only as a pseudonym.</summary>
+    /// <summary>Staff as "Officer Luis Reyes (officer)"; any other account is a resident and appears only as a pseudonym.</summary>
     private string ActorLabel(string actor, Dictionary<string, string> staff) => UserIdOf(actor) switch
     {
         null => actor,
@@ -216,7 +216,7 @@ public sealed class AuditLogService(
 
         return (await query.ToListAsync(cancellationToken))
             .GroupBy(s => s.Id)
-            .ToDictionary(g => g.Key, g => $"{g.First().Role} {g.First().DisplayName}");
+            .ToDictionary(g => g.Key, g => $"{g.First().DisplayName} ({g.First().Role!.ToLowerInvariant()})");
     }
 
     private async Task<string?> ResolveResidentAsync(ApplicationDbContext db, AuditFilter filter, CancellationToken cancellationToken)
