@@ -70,18 +70,10 @@ public static class AuditExportEndpoints
         return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
     }
 
-    private static async Task ExportCsvAsync(HttpContext http, ClaimsPrincipal user, AuditLogService log, CancellationToken cancellationToken)
-    {
-        if (!TryReadFilter(http.Request.Query, out var filter, out var problem))
+    private static Task ExportCsvAsync(HttpContext http, ClaimsPrincipal user, AuditLogService log, CancellationToken cancellationToken) =>
+        ExportAsync(http, user, log, "text/csv", "csv", async (body, rows) =>
         {
-            await BadRequestAsync(http, problem);
-            return;
-        }
-
-        Begin(http, "text/csv", "csv");
-        await log.ExportAsync(user, filter, async rows =>
-        {
-            await using var csv = CsvWriter.Create(http.Response.Body, CsvOptions, leaveOpen: true);
+            await using var csv = CsvWriter.Create(body, CsvOptions, leaveOpen: true);
             csv.WriteHeader(CsvHeader);
             var count = 0;
             await foreach (var row in rows)
@@ -94,21 +86,11 @@ public static class AuditExportEndpoints
             }
 
             await csv.FlushAsync(cancellationToken);
-        }, "csv", cancellationToken);
-    }
+        }, cancellationToken);
 
-    private static async Task ExportJsonLinesAsync(HttpContext http, ClaimsPrincipal user, AuditLogService log, CancellationToken cancellationToken)
-    {
-        if (!TryReadFilter(http.Request.Query, out var filter, out var problem))
+    private static Task ExportJsonLinesAsync(HttpContext http, ClaimsPrincipal user, AuditLogService log, CancellationToken cancellationToken) =>
+        ExportAsync(http, user, log, "application/jsonl", "jsonl", async (body, rows) =>
         {
-            await BadRequestAsync(http, problem);
-            return;
-        }
-
-        Begin(http, "application/jsonl", "jsonl");
-        await log.ExportAsync(user, filter, async rows =>
-        {
-            var body = http.Response.Body;
             var count = 0;
             await foreach (var row in rows)
             {
@@ -119,7 +101,21 @@ public static class AuditExportEndpoints
                     await body.FlushAsync(cancellationToken);
                 }
             }
-        }, "jsonl", cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>Reads the filter (a bad one is a 400 that exports and logs nothing), then streams the rows in one format.</summary>
+    private static async Task ExportAsync(
+        HttpContext http, ClaimsPrincipal user, AuditLogService log, string contentType, string format,
+        Func<Stream, IAsyncEnumerable<AuditRow>, Task> write, CancellationToken cancellationToken)
+    {
+        if (!TryReadFilter(http.Request.Query, out var filter, out var problem))
+        {
+            await BadRequestAsync(http, problem);
+            return;
+        }
+
+        Begin(http, contentType, format);
+        await log.ExportAsync(user, filter, rows => write(http.Response.Body, rows), format, cancellationToken);
     }
 
     private static void Begin(HttpContext http, string contentType, string extension)
