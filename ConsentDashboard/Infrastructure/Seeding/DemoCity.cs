@@ -152,7 +152,7 @@ public sealed class DemoCity(
         var requests = new[]
         {
             NewRequest(agency, reyes, "LBPD-2026-04417", IncidentType.Burglary,
-                "Rear-door break-in at a house on Heron Street. Looking for people or vehicles passing between 21:00 and 23:30.",
+                "Rear-door break-in at a house on Heron Street. Looking for people or vehicles passing during the time window.",
                 CenterLatitude + 0.0004, CenterLongitude - 0.0006, 450, now.Date.AddDays(-1).AddHours(21), TimeSpan.FromHours(2.5), now.AddHours(-20)),
             NewRequest(agency, okafor, "LBPD-2026-04452", IncidentType.HitAndRun,
                 "A cyclist was struck at the Heron Street and Quarry Lane crossing; the driver left northbound.",
