@@ -79,7 +79,7 @@ public sealed class AuditLogService(
         if (page == 0)
         {
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync($"user:{auditorId}", AuditActions.LogViewed, "log", new { Filter = Describe(filter), Sort = $"{sort.Column}{(sort.Descending ? " desc" : "")}" }, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.LogViewed, "log", new { Filter = Describe(filter), Sort = $"{sort.Column}{(sort.Descending ? " desc" : "")}" }, cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 
@@ -108,7 +108,7 @@ public sealed class AuditLogService(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var report = await AuditIntegrity.VerifyAsync(db, signer.PublicKeyPem, progress, cancellationToken);
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        await audit.AppendAsync($"user:{auditorId}", AuditActions.LogVerified, "log", new
+        await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.LogVerified, "log", new
         {
             report.IsValid,
             report.Chain.EntriesChecked,
@@ -131,7 +131,7 @@ public sealed class AuditLogService(
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync($"user:{auditorId}", AuditActions.CheckpointSigned, $"checkpoint:{checkpoint.Sequence}",
+            await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.CheckpointSigned, $"checkpoint:{checkpoint.Sequence}",
                 new { checkpoint.Sequence, checkpoint.Hash, checkpoint.KeyId }, cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
@@ -151,7 +151,7 @@ public sealed class AuditLogService(
         var residentId = await ResolveResidentAsync(db, filter, cancellationToken);
         await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
         {
-            await audit.AppendAsync($"user:{auditorId}", AuditActions.LogExported, "log", new { Filter = Describe(filter), Format = format }, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.LogExported, "log", new { Filter = Describe(filter), Format = format }, cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 
@@ -171,7 +171,7 @@ public sealed class AuditLogService(
 
     private async Task<List<AuditRow>> ToRowsAsync(ApplicationDbContext db, List<AuditEntry> entries, bool pretty, CancellationToken cancellationToken)
     {
-        var ids = entries.Select(e => UserIdOf(e.Actor)).OfType<string>().Distinct().ToList();
+        var ids = entries.Select(e => AuditActors.UserIdOf(e.Actor)).OfType<string>().Distinct().ToList();
         var staff = await StaffLabelsAsync(db, cancellationToken, ids);
         return entries.Select(e => ToRow(e, staff, pretty)).ToList();
     }
@@ -191,14 +191,12 @@ public sealed class AuditLogService(
         entry.Hash);
 
     /// <summary>Staff as "Officer Luis Reyes (officer)"; any other account is a resident and appears only as a pseudonym.</summary>
-    private string ActorLabel(string actor, Dictionary<string, string> staff) => UserIdOf(actor) switch
+    private string ActorLabel(string actor, Dictionary<string, string> staff) => AuditActors.UserIdOf(actor) switch
     {
         null => actor,
         var id when staff.TryGetValue(id, out var label) => label,
         var id => $"resident {pseudonyms.For(id)}",
     };
-
-    private static string? UserIdOf(string actor) => actor.StartsWith("user:", StringComparison.Ordinal) ? actor[5..] : null;
 
     private static async Task<Dictionary<string, string>> StaffLabelsAsync(
         ApplicationDbContext db, CancellationToken cancellationToken, List<string>? only = null)

@@ -99,7 +99,7 @@ public sealed class TransparencyReportService(
         var hidden = SmallCountSuppression.Suppress(counts, Threshold, Relations());
         await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
         {
-            await audit.AppendAsync($"user:{auditorId}", AuditActions.ReportViewed, $"report:{agencyId}:{year}", new { AgencyId = agencyId, Year = year }, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.ReportViewed, $"report:{agencyId}:{year}", new { AgencyId = agencyId, Year = year }, cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 

@@ -73,7 +73,7 @@ public static class ClipContentEndpoint
         if (disclosure is not null && (download == true || IsOpening(http.Request)))
         {
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync($"user:{userId}", download == true ? AuditActions.ClipDownloaded : AuditActions.ClipViewed,
+            await audit.AppendAsync(AuditActors.User(userId), download == true ? AuditActions.ClipDownloaded : AuditActions.ClipViewed,
                 $"disclosure:{disclosure.Id}", new
                 {
                     disclosure.AgencyId,

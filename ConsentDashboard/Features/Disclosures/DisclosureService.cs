@@ -104,7 +104,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         }
 
         disclosure.RevokedAt = now;
-        await audit.AppendAsync($"user:{residentId}", AuditActions.DisclosureRevoked, $"disclosure:{disclosure.Id}", new
+        await audit.AppendAsync(AuditActors.User(residentId), AuditActions.DisclosureRevoked, $"disclosure:{disclosure.Id}", new
         {
             disclosure.AgencyId,
             disclosure.RequestId,
@@ -132,7 +132,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
             .OrderBy(e => e.Sequence)
             .Select(e => new { e.Subject, e.Action, e.Timestamp, e.Actor, e.Sequence })
             .ToListAsync(cancellationToken);
-        var officerIds = entries.Select(e => e.Actor.StartsWith("user:", StringComparison.Ordinal) ? e.Actor[5..] : e.Actor).Distinct().ToList();
+        var officerIds = entries.Select(e => AuditActors.UserIdOf(e.Actor)).OfType<string>().Distinct().ToList();
         var names = await db.Users.AsNoTracking()
             .Where(u => officerIds.Contains(u.Id))
             .Select(u => new { u.Id, u.DisplayName })
@@ -143,7 +143,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
             .ToDictionary(g => g.Key, g => g.Select(e => new DisclosureAccess(
                 e.Timestamp,
                 e.Action == AuditActions.ClipDownloaded,
-                names.TryGetValue(e.Actor.StartsWith("user:", StringComparison.Ordinal) ? e.Actor[5..] : e.Actor, out var name) ? name : "an officer",
+                AuditActors.UserIdOf(e.Actor) is { } officerId && names.TryGetValue(officerId, out var name) ? name : "an officer",
                 e.Sequence)).ToList());
     }
 }

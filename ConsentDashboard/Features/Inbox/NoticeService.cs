@@ -150,7 +150,7 @@ public sealed class NoticeService(
                 AccessExpiresAt = accessExpiresAt,
             };
             db.Disclosures.Add(disclosure);
-            await audit.AppendAsync($"user:{residentId}", AuditActions.DisclosureCreated, $"disclosure:{disclosure.Id}", new
+            await audit.AppendAsync(AuditActors.User(residentId), AuditActions.DisclosureCreated, $"disclosure:{disclosure.Id}", new
             {
                 disclosure.AgencyId,
                 RequestId = request.Id,

@@ -197,7 +197,7 @@ public sealed class AgencyRequestService(
             notice.Status = NoticeStatus.Withdrawn;
         }
 
-        await audit.AppendAsync($"user:{officerId}", AuditActions.RequestWithdrawn, $"request:{request.Id}",
+        await audit.AppendAsync(AuditActors.User(officerId), AuditActions.RequestWithdrawn, $"request:{request.Id}",
             new { request.AgencyId, request.CaseNumber, WithdrawnAt = now }, cancellationToken);
         await audit.CommitAsync(cancellationToken);
         notifier.Publish(pending.Select(n => n.ResidentId));

@@ -50,7 +50,7 @@ public static class NoticeFanOut
             Status = NoticeStatus.Pending,
             CreatedAt = request.CreatedAt,
         }));
-        await audit.AppendAsync($"user:{request.OfficerId}", AuditActions.RequestCreated, $"request:{request.Id}", new
+        await audit.AppendAsync(AuditActors.User(request.OfficerId), AuditActions.RequestCreated, $"request:{request.Id}", new
         {
             request.AgencyId,
             request.CaseNumber,

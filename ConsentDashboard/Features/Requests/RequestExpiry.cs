@@ -38,7 +38,7 @@ public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFact
         foreach (var request in expired)
         {
             request.Status = RequestStatus.Expired;
-            await audit.AppendAsync("system", AuditActions.RequestExpired, $"request:{request.Id}",
+            await audit.AppendAsync(AuditActors.System, AuditActions.RequestExpired, $"request:{request.Id}",
                 new { request.AgencyId, request.CaseNumber, request.ExpiresAt }, cancellationToken);
         }
 
