@@ -17,7 +17,7 @@ public static class AuditBenchmarkDatabase
     public const int Residents = 10_000;
 
     public static readonly string[] Actions =
-        [AuditActions.RequestCreated, AuditActions.DisclosureCreated, AuditActions.DisclosureCreated, AuditActions.ClipViewed, AuditActions.DisclosureRevoked, AuditActions.RequestExpired];
+        [nameof(RequestCreated), nameof(DisclosureCreated), nameof(DisclosureCreated), nameof(ClipViewed), nameof(DisclosureRevoked), nameof(RequestExpired)];
 
     public static async Task<BenchmarkDatabase> OpenAsync(int entries)
     {
@@ -71,7 +71,7 @@ public static class AuditBenchmarkDatabase
                 var agency = random.Next(1, Agencies + 1);
                 var caseNumber = $"CASE-{random.Next(Cases):0000}";
                 var basis = random.Next(10) switch { < 7 => "Consent", < 9 => "Warrant", _ => "Emergency" };
-                var isRequest = action is AuditActions.RequestCreated or AuditActions.RequestExpired;
+                var isRequest = action is nameof(RequestCreated) or nameof(RequestExpired);
                 var details = isRequest
                     ? $$"""{"agencyId":{{agency}},"caseNumber":"{{caseNumber}}","notified":{{random.Next(40)}}}"""
                     : $$"""{"agencyId":{{agency}},"caseNumber":"{{caseNumber}}","legalBasis":"{{basis}}"}""";
@@ -79,7 +79,7 @@ public static class AuditBenchmarkDatabase
                 {
                     Sequence = sequence,
                     Timestamp = AuditCanonicalEncoding.Normalise(time),
-                    Actor = action == AuditActions.RequestExpired ? "system" : $"user:{resident}",
+                    Actor = action == nameof(RequestExpired) ? "system" : $"user:{resident}",
                     Action = action,
                     Subject = $"{(isRequest ? "request" : "disclosure")}:{Guid.NewGuid()}",
                     Details = details,

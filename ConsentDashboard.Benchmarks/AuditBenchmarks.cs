@@ -32,7 +32,7 @@ public class AuditAppendBenchmarks
         {
             await using var db = _database.CreateDbContext();
             await using var audit = await _log.BeginAsync(db);
-            await audit.AppendAsync("system", AuditActions.RequestExpired, $"request:{Guid.NewGuid()}", new { AgencyId = 1, CaseNumber = "BENCH" });
+            await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}", new RequestExpired(1, "BENCH", DateTime.UtcNow));
             await audit.CommitAsync();
         }
     }
@@ -83,7 +83,8 @@ public class AuditGridBenchmarks
         var dataFolder = new DataFolder(Options.Create(new ConsentDashboardOptions { DataFolder = folder }), new Environment(folder));
         var pseudonyms = new ResidentPseudonyms(dataFolder);
         var signer = new AuditCheckpointSigner(dataFolder);
-        _service = new AuditLogService(database, new AuditLog(TimeProvider.System), pseudonyms, signer, new AuditCheckpoints(database, signer, TimeProvider.System));
+        _service = new AuditLogService(database, new AuditLog(TimeProvider.System), pseudonyms, signer, new AuditCheckpoints(database, signer, TimeProvider.System),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLogService>.Instance);
         _auditor = new(new System.Security.Claims.ClaimsIdentity(
             [new(System.Security.Claims.ClaimTypes.NameIdentifier, "benchmark-auditor"), new(System.Security.Claims.ClaimTypes.Role, Roles.Auditor)], "Benchmark"));
         await using var db = database.CreateDbContext();
@@ -92,7 +93,7 @@ public class AuditGridBenchmarks
         _filter = Filter switch
         {
             "time range" => new AuditFilter(From: new DateTime(2025, 3, 1, 0, 0, 0, DateTimeKind.Utc), To: new DateTime(2025, 3, 8, 0, 0, 0, DateTimeKind.Utc)),
-            "action" => new AuditFilter(Action: AuditActions.DisclosureRevoked),
+            "action" => new AuditFilter(Action: nameof(DisclosureRevoked)),
             "agency" => new AuditFilter(AgencyId: 3),
             "legal basis" => new AuditFilter(LegalBasis: "Emergency"),
             "case number" => new AuditFilter(CaseNumber: "CASE-1234"),

@@ -67,7 +67,7 @@ public sealed class AuditorFlowTests(BrowserFixture browser) : IClassFixture<Bro
     private async Task<long> AlterDisclosureEntryAsync()
     {
         await using var db = browser.App.CreateDbContext();
-        var entry = await db.AuditEntries.Where(e => e.Action == AuditActions.DisclosureCreated && e.CaseNumber == Case).SingleAsync();
+        var entry = await db.AuditEntries.Where(e => e.Action == nameof(DisclosureCreated) && e.CaseNumber == Case).SingleAsync();
         var path = Path.Combine(browser.App.DataFolder, "consentdashboard.db");
         await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         await connection.OpenAsync();

@@ -64,7 +64,7 @@ public sealed class RequestToFootageFlowTests(BrowserFixture browser) : IClassFi
         Assert.True(await card.Locator("video").VideoDurationAsync() > 0, "The shared clip did not play for the officer.");
         await using var db = browser.App.CreateDbContext();
         var disclosureId = await db.Disclosures.Where(d => d.ClipId == Guid.Parse(clipId)).Select(d => d.Id).SingleAsync();
-        Assert.True(await db.AuditEntries.AnyAsync(e => e.Subject == $"disclosure:{disclosureId}" && e.Action == AuditActions.ClipViewed));
+        Assert.True(await db.AuditEntries.AnyAsync(e => e.Subject == $"disclosure:{disclosureId}" && e.Action == nameof(ClipViewed)));
     }
 
     private async Task<(double Latitude, double Longitude, DateTime ClipStart)> TargetAsync()

@@ -16,28 +16,17 @@ namespace ConsentDashboard.Tests.Support;
 /// </summary>
 public sealed class AuditWorld : IDisposable
 {
-    private readonly TempFolder _data = new();
+    private AuditWorld(TestApp app) => Database = app;
 
-    private AuditWorld(TestDatabase database, FakeTimeProvider time)
-    {
-        Database = database;
-        Time = time;
-        AuditLog = new AuditLog(time);
-        var folder = new DataFolder(Options.Create(new ConsentDashboardOptions { DataFolder = _data.Path }), new FixedEnvironment(_data.Path));
-        Pseudonyms = new ResidentPseudonyms(folder);
-        Signer = new AuditCheckpointSigner(folder);
-        Checkpoints = new AuditCheckpoints(database, Signer, time);
-        Service = new AuditLogService(database, AuditLog, Pseudonyms, Signer, Checkpoints);
-    }
-
-    public TestDatabase Database { get; }
-    public FakeTimeProvider Time { get; }
-    public AuditLog AuditLog { get; }
-    public ResidentPseudonyms Pseudonyms { get; }
-    public AuditCheckpointSigner Signer { get; }
-    public AuditCheckpoints Checkpoints { get; }
-    public AuditLogService Service { get; }
-    public string DataFolderPath => _data.Path;
+    /// <summary>The app's services and database the world lives in.</summary>
+    public TestApp Database { get; }
+    public FakeTimeProvider Time => Database.Time;
+    public AuditLog AuditLog => Database.Get<AuditLog>();
+    public ResidentPseudonyms Pseudonyms => Database.Get<ResidentPseudonyms>();
+    public AuditCheckpointSigner Signer => Database.Get<AuditCheckpointSigner>();
+    public AuditCheckpoints Checkpoints => Database.Get<AuditCheckpoints>();
+    public AuditLogService Service => Database.Get<AuditLogService>();
+    public string DataFolderPath => Database.DataFolder;
     public List<ApplicationUser> Residents { get; } = [];
     public List<Agency> Agencies { get; } = [];
     public string AuditorId { get; private set; } = "";
@@ -47,7 +36,7 @@ public sealed class AuditWorld : IDisposable
 
     public static async Task<AuditWorld> CreateAsync(int entries, int seed = 99)
     {
-        var world = new AuditWorld(await TestDatabase.CreateAsync(), new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        var world = new AuditWorld(await TestApp.CreateAsync(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))));
         await world.SeedAsync(entries, new Random(seed));
         return world;
     }
@@ -86,27 +75,24 @@ public sealed class AuditWorld : IDisposable
             var agency = Agencies[random.Next(Agencies.Count)].Id;
             var caseNumber = Cases[random.Next(Cases.Length)];
             var resident = Residents[random.Next(Residents.Count)].Id;
-            var basis = random.Next(10) switch { < 7 => "Consent", < 9 => "Warrant", _ => "Emergency" };
+            var basis = random.Next(10) switch { < 7 => LegalBasis.Consent, < 9 => LegalBasis.Warrant, _ => LegalBasis.Emergency };
             switch (random.Next(6))
             {
                 case 0:
-                    await audit.AppendAsync($"user:{officer.Id}", AuditActions.RequestCreated, $"request:{Guid.NewGuid()}",
-                        new { AgencyId = agency, CaseNumber = caseNumber, Notified = random.Next(0, 40) });
+                    await audit.AppendAsync($"user:{officer.Id}", $"request:{Guid.NewGuid()}",
+                        SampleEvents.Request(agency, caseNumber, notified: random.Next(0, 40)));
                     break;
                 case 1 or 2:
-                    await audit.AppendAsync($"user:{resident}", AuditActions.DisclosureCreated, $"disclosure:{Guid.NewGuid()}",
-                        new { AgencyId = agency, CaseNumber = caseNumber, LegalBasis = basis }, residentId: resident);
+                    await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Disclosure(agency, caseNumber, basis), resident);
                     break;
                 case 3:
-                    await audit.AppendAsync($"user:{officer.Id}", AuditActions.ClipViewed, $"disclosure:{Guid.NewGuid()}",
-                        new { AgencyId = agency, CaseNumber = caseNumber, LegalBasis = basis }, residentId: resident);
+                    await audit.AppendAsync($"user:{officer.Id}", $"disclosure:{Guid.NewGuid()}", SampleEvents.View(agency, caseNumber, basis), resident);
                     break;
                 case 4:
-                    await audit.AppendAsync($"user:{resident}", AuditActions.DisclosureRevoked, $"disclosure:{Guid.NewGuid()}",
-                        new { AgencyId = agency, CaseNumber = caseNumber, LegalBasis = basis }, residentId: resident);
+                    await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Revocation(agency, caseNumber, basis), resident);
                     break;
                 default:
-                    await audit.AppendAsync("system", AuditActions.RequestExpired, $"request:{Guid.NewGuid()}", new { AgencyId = agency, CaseNumber = caseNumber });
+                    await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}", new RequestExpired(agency, caseNumber, Time.GetUtcNow().UtcDateTime));
                     break;
             }
         }
@@ -120,10 +106,5 @@ public sealed class AuditWorld : IDisposable
         return await db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
     }
 
-    public void Dispose()
-    {
-        Signer.Dispose();
-        Database.Dispose();
-        _data.Dispose();
-    }
+    public void Dispose() => Database.Dispose();
 }

@@ -1,51 +1,38 @@
 using System.Security.Claims;
 using Bunit;
 using ConsentDashboard.Data;
-using ConsentDashboard.Features.Cameras;
-using ConsentDashboard.Features.Disclosures;
-using ConsentDashboard.Features.Inbox;
-using ConsentDashboard.Features.Preferences;
 using ConsentDashboard.Infrastructure;
-using ConsentDashboard.Infrastructure.Audit;
-using ConsentDashboard.Infrastructure.Clips;
-using Microsoft.Extensions.Options;
-using FluentValidation;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using MudBlazor;
-using MudBlazor.Services;
 using Bunit.Rendering;
+using MudBlazor;
 
 namespace ConsentDashboard.Tests.Support;
 
-/// <summary>A bUnit context with the real resident services over a <see cref="ResidentScenario"/>, signed in as one resident.</summary>
+/// <summary>
+/// A bUnit context with the app's own services (<c>AddConsentDashboard</c>) over a <see cref="ResidentScenario"/>'s data
+/// folder and clock, signed in as one resident.
+/// </summary>
 public static class ResidentPageContext
 {
-    public static BunitContext Create(ResidentScenario scenario, ApplicationUser resident, string? dataFolder = null, long maxClipBytes = 200L * 1024 * 1024)
+    public static BunitContext Create(ResidentScenario scenario, ApplicationUser resident, long? maxClipBytes = null)
     {
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         var services = context.Services;
-        services.AddMudServices();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<IDbContextFactory<ApplicationDbContext>>(scenario.Database);
-        services.AddSingleton(scenario.AuditLog);
+        services.AddLogging();
+        services.AddSingleton(scenario.Database.Configuration);
+        services.AddSingleton<IWebHostEnvironment>(new FixedEnvironment(scenario.Database.DataFolder));
         services.AddSingleton<TimeProvider>(scenario.Time);
-        services.AddSingleton<InboxNotifier>();
-        services.AddValidatorsFromAssemblyContaining<ConsentDashboardOptions>(includeInternalTypes: true);
-        services.AddScoped<InboxService>();
-        services.AddScoped<NoticeService>();
-        services.AddScoped<PreferencesService>();
-        services.AddScoped<DisclosureService>();
-        services.AddScoped<CameraService>();
-        services.AddScoped<ClipUploadService>();
-        var options = Options.Create(new ConsentDashboardOptions { DataFolder = dataFolder ?? Path.GetTempPath(), MaxClipBytes = maxClipBytes });
-        services.AddSingleton(options);
-        services.AddSingleton(new ClipStorage(new DataFolder(options, new FixedEnvironment(options.Value.DataFolder))));
+        services.AddConsentDashboard(scenario.Database.Configuration);
+        // The scenario's own notifier, so a request filed through the scenario wakes the rendered page.
+        services.AddSingleton(scenario.Notifier);
+        if (maxClipBytes is { } limit)
+        {
+            services.Configure<ConsentDashboardOptions>(options => options.MaxClipBytes = limit);
+        }
+
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized(resident.Email!);
         authorization.SetRoles(Roles.Resident);

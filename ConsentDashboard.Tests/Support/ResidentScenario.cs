@@ -18,16 +18,12 @@ public sealed class ResidentScenario : IDisposable
     public const double Latitude = 46.2041;
     public const double Longitude = -84.0478;
 
-    private ResidentScenario(TestDatabase database, FakeTimeProvider time)
-    {
-        Database = database;
-        Time = time;
-        AuditLog = new AuditLog(time);
-    }
+    private ResidentScenario(TestApp app) => Database = app;
 
-    public TestDatabase Database { get; }
-    public FakeTimeProvider Time { get; }
-    public AuditLog AuditLog { get; }
+    /// <summary>The app's services and database the scenario lives in.</summary>
+    public TestApp Database { get; }
+    public FakeTimeProvider Time => Database.Time;
+    public AuditLog AuditLog => Database.Get<AuditLog>();
     public Agency Agency { get; private set; } = null!;
     public ApplicationUser Officer { get; private set; } = null!;
     public FootageRequest Request { get; private set; } = null!;
@@ -44,25 +40,20 @@ public sealed class ResidentScenario : IDisposable
     public ClaimsPrincipal UserA => Principals.For(ResidentA.Id, Roles.Resident);
     public ClaimsPrincipal UserB => Principals.For(ResidentB.Id, Roles.Resident);
 
-    public NoticeService NoticeService() =>
-        new(Database, AuditLog, Time, new ShareInputValidator(), new DeclineInputValidator());
+    public NoticeService NoticeService() => Database.Get<NoticeService>();
 
-    public DisclosureService DisclosureService() => new(Database, AuditLog, Time);
+    public DisclosureService DisclosureService() => Database.Get<DisclosureService>();
 
-    public InboxNotifier Notifier { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<InboxNotifier>.Instance);
+    public InboxNotifier Notifier => Database.Get<InboxNotifier>();
 
-    public ConsentDashboard.Features.Requests.AgencyRequestService AgencyRequestService()
-    {
-        var limits = Microsoft.Extensions.Options.Options.Create(new ConsentDashboard.Features.Requests.RequestLimits());
-        return new(Database, AuditLog, new ConsentDashboard.Features.Requests.FootageRequestInputValidator(limits, Time, Database), limits, Notifier, Time);
-    }
+    public ConsentDashboard.Features.Requests.AgencyRequestService AgencyRequestService() =>
+        Database.Get<ConsentDashboard.Features.Requests.AgencyRequestService>();
 
     public ClaimsPrincipal OfficerUser => Principals.For(Officer.Id, Roles.Officer);
 
     public static async Task<ResidentScenario> CreateAsync()
     {
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
-        var scenario = new ResidentScenario(await TestDatabase.CreateAsync(), time);
+        var scenario = new ResidentScenario(await TestApp.CreateAsync(new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero))));
         await scenario.SeedAsync();
         return scenario;
     }

@@ -18,6 +18,14 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
 
+    /// <summary>The accounts holding any of <paramref name="roleNames"/>, each with its role: the one join over Identity's role tables.</summary>
+    public IQueryable<RoleMember> MembersOf(IReadOnlyCollection<string> roleNames) =>
+        from link in UserRoles
+        join role in Roles on link.RoleId equals role.Id
+        join account in Users on link.UserId equals account.Id
+        where roleNames.Contains(role.Name!)
+        select new RoleMember { Account = account, Role = role.Name! };
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -29,6 +37,12 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
         // Every timestamp is stored and read back as UTC, whatever the provider does with DateTime.Kind.
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
         configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcDateTimeConverter>();
+    }
+
+    public sealed class RoleMember
+    {
+        public required ApplicationUser Account { get; init; }
+        public required string Role { get; init; }
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -28,9 +28,15 @@ public static class ConsentDashboardSetup
     /// <summary>Everything the app adds on top of the Blazor and Identity template.</summary>
     public static WebApplicationBuilder AddConsentDashboard(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
-        services.Configure<ConsentDashboardOptions>(builder.Configuration.GetSection(ConsentDashboardOptions.SectionName));
-        services.Configure<RequestLimits>(builder.Configuration.GetSection(RequestLimits.SectionName));
+        builder.Services.AddConsentDashboard(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>The app's own services, on any service collection: the web host's, or a test's that overrides a few.</summary>
+    public static IServiceCollection AddConsentDashboard(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ConsentDashboardOptions>(configuration.GetSection(ConsentDashboardOptions.SectionName));
+        services.Configure<RequestLimits>(configuration.GetSection(RequestLimits.SectionName));
         services.AddSingleton<DataFolder>();
 
         // Resolved when first used, so settings supplied by a host or test are honoured.
@@ -44,6 +50,8 @@ public static class ConsentDashboardSetup
 
         services.Configure<IdentityOptions>(identity =>
         {
+            // The Identity tables (passkeys included) the migrations create; the DbContext reads it when building its model.
+            identity.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
             // Length over composition rules (NIST SP 800-63B): 12 characters, any mix, not one repeated character.
             identity.Password.RequiredLength = 12;
             identity.Password.RequiredUniqueChars = 5;
@@ -81,16 +89,17 @@ public static class ConsentDashboardSetup
         services.AddScoped<ConsentReceipts>();
         services.AddScoped<AgencyRequestService>();
         services.AddScoped<RequestExpiry>();
-        services.AddHostedService<RequestExpirySweeper>();
+        services.AddScoped<DisclosureExpiry>();
+        services.AddHostedService<ExpirySweeper>();
         services.AddScoped<AuditLogService>();
-        services.Configure<TransparencyReportOptions>(builder.Configuration.GetSection(TransparencyReportOptions.SectionName));
+        services.Configure<TransparencyReportOptions>(configuration.GetSection(TransparencyReportOptions.SectionName));
         services.AddScoped<TransparencyReportService>();
         services.AddSingleton<ResidentPseudonyms>();
         services.AddSingleton<AuditCheckpointSigner>();
         services.AddSingleton<AuditCheckpoints>();
         services.AddHostedService<AuditCheckpointScheduler>();
         services.AddScoped<AdminDirectoryService>();
-        return builder;
+        return services;
     }
 
     /// <summary>The configured connection string, or a SQLite file in the data folder.</summary>

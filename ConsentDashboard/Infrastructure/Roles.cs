@@ -9,6 +9,9 @@ public static class Roles
 
     public static readonly IReadOnlyList<string> All = [Resident, Officer, Auditor, Admin];
 
+    /// <summary>Accounts an admin creates; residents register themselves and are never staff.</summary>
+    public static readonly IReadOnlyList<string> Staff = [Officer, Auditor, Admin];
+
     /// <summary>The page each role lands on from <c>/</c>.</summary>
     public static string StartPageFor(System.Security.Claims.ClaimsPrincipal user) =>
         user.IsInRole(Admin) ? "/admin"

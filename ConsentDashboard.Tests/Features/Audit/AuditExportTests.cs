@@ -13,6 +13,9 @@ namespace ConsentDashboard.Tests.Features.Audit;
 public sealed class AuditExportTests : IAsyncLifetime
 {
     private const int Generated = 20_000;
+
+    // A comma and quotes, which the CSV must escape and the filter must match exactly.
+    private const string RareCase = "EXP-RARE, \"quoted\"";
     private readonly AppFactory _app = new();
 
     public async ValueTask InitializeAsync()
@@ -21,8 +24,8 @@ public sealed class AuditExportTests : IAsyncLifetime
         await using var audit = await _app.Services.GetRequiredService<AuditLog>().BeginAsync(db);
         for (var i = 0; i < Generated; i++)
         {
-            await audit.AppendAsync("system", AuditActions.RequestExpired, $"request:{Guid.NewGuid()}",
-                new { AgencyId = 1, CaseNumber = i % 100 == 0 ? "EXP-RARE" : "EXP-COMMON", Note = "line, with \"quotes\"\nand a break" });
+            await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}",
+                new RequestExpired(1, i % 100 == 0 ? RareCase : "EXP-COMMON", DateTime.UnixEpoch.AddDays(i)));
         }
 
         await audit.CommitAsync();
@@ -66,7 +69,7 @@ public sealed class AuditExportTests : IAsyncLifetime
     public async Task CsvAndJsonLines_RoundTripToTheSameEntriesAsTheLog()
     {
         using var client = await AuditorAsync();
-        var filter = AuditExportEndpoints.QueryString(new AuditFilter(CaseNumber: "EXP-RARE"));
+        var filter = AuditExportEndpoints.QueryString(new AuditFilter(CaseNumber: RareCase));
 
         var csv = ReadCsv(await client.GetStringAsync($"/audit/export.csv{filter}"));
         var jsonLines = ReadJsonLines(await client.GetStringAsync($"/audit/export.jsonl{filter}"));
@@ -74,7 +77,7 @@ public sealed class AuditExportTests : IAsyncLifetime
         Assert.Equal(Generated / 100, csv.Count);
         Assert.Equal(csv, jsonLines);
         await using var db = _app.CreateDbContext();
-        var stored = await db.AuditEntries.Where(e => e.CaseNumber == "EXP-RARE").OrderBy(e => e.Sequence).ToListAsync();
+        var stored = await db.AuditEntries.Where(e => e.CaseNumber == RareCase).OrderBy(e => e.Sequence).ToListAsync();
         Assert.Equal(stored.Select(e => (e.Sequence, e.Timestamp, e.Action, e.Subject, e.Details, e.PreviousHash, e.Hash)),
             csv.Select(r => (r.Sequence, r.Timestamp, r.Action, r.Subject, r.Details, r.PreviousHash, r.Hash)));
         // The exported entries still hash to what they say: an auditor can check them without the server.
@@ -103,7 +106,7 @@ public sealed class AuditExportTests : IAsyncLifetime
 
         Assert.True(lines > Generated, $"Expected every entry, got {lines}.");
         await using var db = _app.CreateDbContext();
-        var exported = await db.AuditEntries.Where(e => e.Action == AuditActions.LogExported).ToListAsync();
+        var exported = await db.AuditEntries.Where(e => e.Action == nameof(LogExported)).ToListAsync();
         Assert.Contains(exported, e => e.Details.Contains("\"format\":\"jsonl\""));
     }
 
@@ -117,7 +120,7 @@ public sealed class AuditExportTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("'from' must be a date and time such as 2026-11-01T00:00:00Z.", await response.Content.ReadAsStringAsync());
         await using var db = _app.CreateDbContext();
-        Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == AuditActions.LogExported));
+        Assert.False(await db.AuditEntries.AnyAsync(e => e.Action == nameof(LogExported)));
     }
 
     [Theory]

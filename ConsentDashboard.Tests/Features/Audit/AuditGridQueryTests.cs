@@ -26,7 +26,7 @@ public sealed class AuditGridQueryTests : IAsyncLifetime
     private AuditFilter FilterFor(string name) => name switch
     {
         "time range" => new AuditFilter(From: new DateTime(2026, 2, 1, 0, 0, 0, DateTimeKind.Utc), To: new DateTime(2026, 3, 15, 0, 0, 0, DateTimeKind.Utc)),
-        "action" => new AuditFilter(Action: AuditActions.DisclosureCreated),
+        "action" => new AuditFilter(Action: nameof(DisclosureCreated)),
         "agency" => new AuditFilter(AgencyId: _world.Agencies[1].Id),
         "legal basis" => new AuditFilter(LegalBasis: "Warrant"),
         "case number" => new AuditFilter(CaseNumber: "C-4"),
@@ -98,7 +98,7 @@ public sealed class AuditGridQueryTests : IAsyncLifetime
     [Fact]
     public async Task Rows_ShowResidentsOnlyAsStablePseudonyms()
     {
-        var rows = (await _world.Service.PageAsync(_world.Auditor, new AuditFilter(Action: AuditActions.DisclosureCreated), new AuditSort(), 0, 200)).Rows;
+        var rows = (await _world.Service.PageAsync(_world.Auditor, new AuditFilter(Action: nameof(DisclosureCreated)), new AuditSort(), 0, 200)).Rows;
 
         Assert.NotEmpty(rows);
         foreach (var row in rows)
@@ -123,12 +123,12 @@ public sealed class AuditGridQueryTests : IAsyncLifetime
     [Fact]
     public async Task LookingAtTheLog_IsItselfLogged_OncePerQueryNotPerPage()
     {
-        var before = (await _world.AllEntriesAsync()).Count(e => e.Action == AuditActions.LogViewed);
+        var before = (await _world.AllEntriesAsync()).Count(e => e.Action == nameof(LogViewed));
 
         var first = await _world.Service.PageAsync(_world.Auditor, new AuditFilter(CaseNumber: "C-1"), new AuditSort(), 0, 25);
         await _world.Service.PageAsync(_world.Auditor, new AuditFilter(CaseNumber: "C-1"), new AuditSort(), 1, 25, first.AsOfSequence);
 
-        var views = (await _world.AllEntriesAsync()).Where(e => e.Action == AuditActions.LogViewed).ToList();
+        var views = (await _world.AllEntriesAsync()).Where(e => e.Action == nameof(LogViewed)).ToList();
         Assert.Equal(before + 1, views.Count);
         Assert.Equal($"user:{_world.AuditorId}", views[^1].Actor);
         Assert.Contains("case C-1", views[^1].Details);

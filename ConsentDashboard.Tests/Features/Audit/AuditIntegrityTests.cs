@@ -50,15 +50,33 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
     {
         await using (var db = _world.Database.CreateDbContext())
         {
-            var intact = await AuditChainVerifier.FastPathAsync(db, null, CancellationToken.None);
+            var intact = (await AuditChainVerifier.FastPathAsync(db, null, CancellationToken.None)).Intact;
             Assert.Equal((120L, (await db.AuditEntries.SingleAsync(e => e.Sequence == 120)).Hash), (intact!.EntriesChecked, intact.HeadHash));
         }
 
         await TamperAsync("""UPDATE "AuditEntries" SET "Subject" = "Subject" || 'x' WHERE "Sequence" = 64;""");
 
         await using var after = _world.Database.CreateDbContext();
-        Assert.Null(await AuditChainVerifier.FastPathAsync(after, null, CancellationToken.None));
+        var fast = await AuditChainVerifier.FastPathAsync(after, null, CancellationToken.None);
+        Assert.Equal((null, 64L), (fast.Intact, fast.SuspectSequence));
         Assert.Equal(64L, (await AuditChainVerifier.VerifyAsync(after)).FailedSequence);
+    }
+
+    [Fact]
+    public async Task AFastPathThatRejectsAnIntactLog_IsLoggedAsAnError_AndTheFullCheckDecides()
+    {
+        // The same instant written with a 'T' instead of a space: EF Core reads the same time, so the entry still hashes
+        // correctly, but the fast path does not read that form. Their disagreement must be seen, not silently resolved.
+        await TamperAsync("""UPDATE "AuditEntries" SET "Timestamp" = replace("Timestamp", ' ', 'T') WHERE "Sequence" = 30;""");
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger();
+
+        await using var db = _world.Database.CreateDbContext();
+        var result = await AuditChainVerifier.VerifyAsync(db, logger: logger);
+
+        Assert.True(result.IsValid, result.Reason);
+        Assert.Equal(120L, result.EntriesChecked);
+        var error = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Contains("rejected entry 30", error.Message);
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class TransparencyReportServiceTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _world = await AuditWorld.CreateAsync(0);
-        _reports = new TransparencyReportService(_world.Database, _world.AuditLog, Options.Create(new TransparencyReportOptions()));
+        _reports = _world.Database.Get<TransparencyReportService>();
         _agencyId = _world.Agencies[0].Id;
         await using var db = _world.Database.CreateDbContext();
         await using var audit = await _world.AuditLog.BeginAsync(db);
@@ -105,19 +105,19 @@ public sealed class TransparencyReportServiceTests : IAsyncLifetime
         _world.Time.SetUtcNow(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         for (var i = 0; i < 12; i++)
         {
-            await audit.AppendAsync("user:officer", AuditActions.RequestCreated, $"request:{i}", new { AgencyId = _agencyId, CaseNumber = "M", Notified = 5 });
+            await audit.AppendAsync("user:officer", $"request:{i}", SampleEvents.Request(_agencyId, "M", notified: 5));
         }
 
         for (var i = 0; i < 32; i++)
         {
             var resident = $"resident-{i % 14}";
-            await audit.AppendAsync($"user:{resident}", AuditActions.DisclosureCreated, $"disclosure:{i}",
-                new { AgencyId = _agencyId, CaseNumber = "M", LegalBasis = i < 30 ? "Consent" : "Warrant" }, residentId: resident);
+            await audit.AppendAsync($"user:{resident}", $"disclosure:{i}",
+                SampleEvents.Disclosure(_agencyId, "M", i < 30 ? LegalBasis.Consent : LegalBasis.Warrant), resident);
         }
 
-        await audit.AppendAsync("user:resident-1", AuditActions.DisclosureRevoked, "disclosure:1", new { AgencyId = _agencyId, LegalBasis = "Consent" }, residentId: "resident-1");
+        await audit.AppendAsync("user:resident-1", "disclosure:1", SampleEvents.Revocation(_agencyId, null, LegalBasis.Consent), "resident-1");
         // Another agency's activity never appears in this agency's report.
-        await audit.AppendAsync("user:officer", AuditActions.RequestCreated, "request:x", new { AgencyId = _world.Agencies[1].Id, CaseNumber = "X", Notified = 99 });
+        await audit.AppendAsync("user:officer", "request:x", SampleEvents.Request(_world.Agencies[1].Id, "X", notified: 99));
         await audit.CommitAsync();
     }
 
@@ -146,6 +146,6 @@ public sealed class TransparencyReportServiceTests : IAsyncLifetime
     {
         await _reports.BuildAsync(_world.Auditor, _agencyId, 2026);
 
-        Assert.Contains(await _world.AllEntriesAsync(), e => e.Action == AuditActions.ReportViewed && e.Actor == $"user:{_world.AuditorId}");
+        Assert.Contains(await _world.AllEntriesAsync(), e => e.Action == nameof(ReportViewed) && e.Actor == $"user:{_world.AuditorId}");
     }
 }

@@ -14,7 +14,7 @@ public sealed class CameraServiceTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _scenario = await ResidentScenario.CreateAsync();
-        _cameras = new CameraService(_scenario.Database, new CameraInputValidator(), _scenario.Time);
+        _cameras = _scenario.Database.Get<CameraService>();
     }
 
     public ValueTask DisposeAsync()

@@ -6,6 +6,7 @@ using ConsentDashboard.Infrastructure.Clips;
 using ConsentDashboard.Infrastructure.Validation;
 using ConsentDashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ConsentDashboard.Tests.Features.Cameras;
@@ -14,17 +15,13 @@ public sealed class ClipUploadServiceTests : IAsyncLifetime
 {
     private static readonly string DemoClip = Path.Combine(AppContext.BaseDirectory, "DemoMedia", "porch-testpattern.webm");
 
-    private readonly TempFolder _data = new();
     private ResidentScenario _scenario = null!;
-    private ClipStorage _storage = null!;
     private Camera _camera = null!;
     private int _clipsBefore;
 
     public async ValueTask InitializeAsync()
     {
         _scenario = await ResidentScenario.CreateAsync();
-        var options = Options.Create(new ConsentDashboardOptions { DataFolder = _data.Path });
-        _storage = new ClipStorage(new DataFolder(options, new FixedEnvironment(_data.Path)));
         await using var db = _scenario.Database.CreateDbContext();
         _camera = await db.Cameras.FirstAsync(c => c.OwnerId == _scenario.ResidentA.Id && c.Label == "Porch");
         _clipsBefore = await db.Clips.CountAsync();
@@ -33,13 +30,14 @@ public sealed class ClipUploadServiceTests : IAsyncLifetime
     public ValueTask DisposeAsync()
     {
         _scenario.Dispose();
-        _data.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private ClipUploadService Service(long maxBytes = 200L * 1024 * 1024) => new(
-        _scenario.Database, _storage, new ClipUploadInputValidator(_scenario.Time),
-        Options.Create(new ConsentDashboardOptions { DataFolder = _data.Path, MaxClipBytes = maxBytes }), _scenario.Time);
+    private ClipUploadService Service() => _scenario.Database.Get<ClipUploadService>();
+
+    /// <summary>The app's service with a smaller upload limit; everything else as registered.</summary>
+    private ClipUploadService Service(long maxBytes) => ActivatorUtilities.CreateInstance<ClipUploadService>(_scenario.Database.Services,
+        Options.Create(new ConsentDashboardOptions { DataFolder = _scenario.Database.DataFolder, MaxClipBytes = maxBytes }));
 
     private ClipUploadInput Input(Guid? cameraId = null) =>
         new() { CameraId = cameraId ?? _camera.Id, RecordedStart = _scenario.Time.GetUtcNow().UtcDateTime.AddHours(-3) };
@@ -48,7 +46,7 @@ public sealed class ClipUploadServiceTests : IAsyncLifetime
     {
         await using var db = _scenario.Database.CreateDbContext();
         Assert.Equal(_clipsBefore, await db.Clips.CountAsync());
-        var clipsFolder = Path.Combine(_data.Path, "clips");
+        var clipsFolder = Path.Combine(_scenario.Database.DataFolder, "clips");
         Assert.Empty(Directory.Exists(clipsFolder) ? Directory.EnumerateFiles(clipsFolder, "*", SearchOption.AllDirectories) : []);
     }
 
@@ -65,7 +63,7 @@ public sealed class ClipUploadServiceTests : IAsyncLifetime
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(DemoClip))), clip.Sha256);
         await using var db = _scenario.Database.CreateDbContext();
         var stored = await db.Clips.SingleAsync(c => c.Id == clip.Id);
-        Assert.Equal(await File.ReadAllBytesAsync(DemoClip), await File.ReadAllBytesAsync(_storage.TryGetPath(stored.StorageKey)!));
+        Assert.Equal(await File.ReadAllBytesAsync(DemoClip), await File.ReadAllBytesAsync(_scenario.Database.Get<ClipStorage>().TryGetPath(stored.StorageKey)!));
     }
 
     [Fact]
@@ -141,7 +139,7 @@ public sealed class ClipUploadServiceTests : IAsyncLifetime
         Assert.Equal("You already uploaded this video for Porch.", refused.Message);
         await using var db = _scenario.Database.CreateDbContext();
         var kept = await db.Clips.SingleAsync(c => c.SizeBytes == new FileInfo(DemoClip).Length);
-        Assert.NotNull(_storage.TryGetPath(kept.StorageKey));
+        Assert.NotNull(_scenario.Database.Get<ClipStorage>().TryGetPath(kept.StorageKey));
     }
 
     [Theory]

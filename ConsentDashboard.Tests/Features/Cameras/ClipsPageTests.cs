@@ -15,7 +15,7 @@ public sealed class ClipsPageTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _scenario = await ResidentScenario.CreateAsync();
-        _context = ResidentPageContext.Create(_scenario, _scenario.ResidentA, _data.Path, maxClipBytes: 100 * 1024);
+        _context = ResidentPageContext.Create(_scenario, _scenario.ResidentA, maxClipBytes: 100 * 1024);
     }
 
     public async ValueTask DisposeAsync()

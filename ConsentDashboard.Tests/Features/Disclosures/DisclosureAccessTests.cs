@@ -75,7 +75,7 @@ public sealed class DisclosureAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
         Assert.Equal(HttpStatusCode.PartialContent, seeked.StatusCode);
         // Opening is logged once; seeking within the clip is not a new view.
-        Assert.Equal([AuditActions.DisclosureCreated, AuditActions.ClipViewed], await AccessActionsAsync(disclosureId));
+        Assert.Equal([nameof(DisclosureCreated), nameof(ClipViewed)], await AccessActionsAsync(disclosureId));
         var history = await ServiceAsync<DisclosureService, IReadOnlyList<DisclosureRecord>>(s => s.ListOwnAsync(Resident));
         var access = Assert.Single(history.Single(d => d.Id == disclosureId).Accesses);
         Assert.Equal(("Officer Luis Reyes", false), (access.By, access.Downloaded));
@@ -95,7 +95,7 @@ public sealed class DisclosureAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, revoked.StatusCode);
         Assert.Equal(Markup.WithoutPerRenderTokens(await missing.Content.ReadAsStringAsync()), Markup.WithoutPerRenderTokens(await revoked.Content.ReadAsStringAsync()));
         Assert.Equal(missing.Content.Headers.ContentType?.ToString(), revoked.Content.Headers.ContentType?.ToString());
-        Assert.Equal(AuditActions.DisclosureRevoked, (await AccessActionsAsync(disclosureId)).Last());
+        Assert.Equal(nameof(DisclosureRevoked), (await AccessActionsAsync(disclosureId)).Last());
         var again = await Assert.ThrowsAsync<ActionRefusedException>(() => ServiceAsync<DisclosureService, bool>(async s => { await s.RevokeAsync(Resident, disclosureId); return true; }));
         Assert.Equal("You already revoked this disclosure.", again.Message);
     }
@@ -113,8 +113,8 @@ public sealed class DisclosureAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Equal("attachment", allowed.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.Equal([AuditActions.DisclosureCreated], await AccessActionsAsync(viewOnly));
-        Assert.Equal([AuditActions.DisclosureCreated, AuditActions.ClipDownloaded], await AccessActionsAsync(downloadable));
+        Assert.Equal([nameof(DisclosureCreated)], await AccessActionsAsync(viewOnly));
+        Assert.Equal([nameof(DisclosureCreated), nameof(ClipDownloaded)], await AccessActionsAsync(downloadable));
     }
 
     [Fact]

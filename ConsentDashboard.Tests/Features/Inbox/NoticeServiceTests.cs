@@ -63,7 +63,7 @@ public sealed class NoticeServiceTests : IAsyncLifetime
         Assert.Equal((LegalBasis.Consent, ContactFields.Phone, true), (disclosure.LegalBasis, disclosure.RevealedContactFields, disclosure.AllowDownload));
         Assert.Equal(_scenario.Time.GetUtcNow().UtcDateTime.AddDays(7), disclosure.AccessExpiresAt);
         var entry = await db.AuditEntries.SingleAsync();
-        Assert.Equal((AuditActions.DisclosureCreated, $"disclosure:{disclosure.Id}", $"user:{_scenario.ResidentA.Id}"), (entry.Action, entry.Subject, entry.Actor));
+        Assert.Equal((nameof(DisclosureCreated), $"disclosure:{disclosure.Id}", $"user:{_scenario.ResidentA.Id}"), (entry.Action, entry.Subject, entry.Actor));
         Assert.Contains(_scenario.ClipA2.Sha256, entry.Details);
         Assert.Equal(NoticeStatus.Shared, (await db.RequestNotices.SingleAsync(n => n.Id == _scenario.NoticeA.Id)).Status);
         Assert.True((await AuditChainVerifier.VerifyAsync(db)).IsValid);
@@ -88,7 +88,7 @@ public sealed class NoticeServiceTests : IAsyncLifetime
     public async Task Share_ConcurrentDuplicatesFromTwoServers_DiscloseEachClipOnce()
     {
         // Two app instances (two audit logs, two services) and many tabs sharing the same clip at once.
-        var second = new NoticeService(_scenario.Database, new AuditLog(_scenario.Time), _scenario.Time, new ShareInputValidator(), new DeclineInputValidator());
+        var second = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<NoticeService>(_scenario.Database.Services, new AuditLog(_scenario.Time));
         var attempts = Enumerable.Range(0, 12)
             .Select(i => Task.Run(() => (i % 2 == 0 ? _notices : second).ShareAsync(_scenario.UserA, ShareOf(_scenario.ClipA1))))
             .ToList();

@@ -14,7 +14,7 @@ public sealed class PreferencesServiceTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _scenario = await ResidentScenario.CreateAsync();
-        _preferences = new PreferencesService(_scenario.Database, new ContactDetailsInputValidator());
+        _preferences = _scenario.Database.Get<PreferencesService>();
     }
 
     public ValueTask DisposeAsync()

@@ -50,7 +50,7 @@ public sealed class AgencyRequestServiceTests : IAsyncLifetime
         Assert.Equal((RequestStatus.Open, Now.AddDays(7), _scenario.Agency.Id), (request.Status, request.ExpiresAt, request.AgencyId));
         Assert.Equal(new[] { _scenario.ResidentA.Id, _scenario.ResidentB.Id }.Order(), (await db.RequestNotices.Where(n => n.RequestId == id).Select(n => n.ResidentId).ToListAsync()).Order());
         var entry = await db.AuditEntries.SingleAsync(e => e.Subject == $"request:{id}");
-        Assert.Equal(AuditActions.RequestCreated, entry.Action);
+        Assert.Equal(nameof(RequestCreated), entry.Action);
         Assert.Equal(2, JsonDocument.Parse(entry.Details).RootElement.GetProperty("notified").GetInt32());
     }
 
@@ -110,7 +110,7 @@ public sealed class AgencyRequestServiceTests : IAsyncLifetime
         Assert.Equal(RequestStatus.Withdrawn, (await db.FootageRequests.SingleAsync()).Status);
         Assert.Equal(NoticeStatus.Shared, (await db.RequestNotices.SingleAsync(n => n.Id == _scenario.NoticeA.Id)).Status);
         Assert.Equal(NoticeStatus.Withdrawn, (await db.RequestNotices.SingleAsync(n => n.Id == _scenario.NoticeB.Id)).Status);
-        Assert.Equal(AuditActions.RequestWithdrawn, (await db.AuditEntries.OrderBy(e => e.Sequence).LastAsync()).Action);
+        Assert.Equal(nameof(RequestWithdrawn), (await db.AuditEntries.OrderBy(e => e.Sequence).LastAsync()).Action);
         var again = await Assert.ThrowsAsync<ActionRefusedException>(() => _requests.WithdrawAsync(_scenario.OfficerUser, _scenario.Request.Id));
         Assert.Equal("This request is already withdrawn.", again.Message);
         var share = await Assert.ThrowsAsync<ActionRefusedException>(() => _scenario.NoticeService().ShareAsync(_scenario.UserB, new ShareInput { NoticeId = _scenario.NoticeB.Id, ClipIds = [_scenario.ClipB.Id] }));

@@ -19,12 +19,12 @@ public sealed class FanOutPropertyTests : IAsyncLifetime
         ("on the equator at Greenwich", 0, 0),
     ];
 
-    private TestDatabase _database = null!;
+    private TestApp _database = null!;
     private readonly List<(string Owner, double Latitude, double Longitude, bool Active)> _cameras = [];
 
     public async ValueTask InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
+        _database = await TestApp.CreateAsync();
         var random = new Random(4242);
         await using var db = _database.CreateDbContext();
         db.Agencies.Add(new Agency { Name = "Test PD", Jurisdiction = "Test" });

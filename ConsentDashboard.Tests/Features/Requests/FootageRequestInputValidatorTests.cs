@@ -5,17 +5,20 @@ using Microsoft.Extensions.Options;
 
 namespace ConsentDashboard.Tests.Features.Requests;
 
-/// <summary>Every request rule at its boundary: the last value allowed and the first refused.</summary>
+/// <summary>
+/// Every request rule at its boundary: the last value allowed and the first refused, as the service checks a filing
+/// (the form's rules on the input, and the rules that need the officer's agency).
+/// </summary>
 public sealed class FootageRequestInputValidatorTests : IAsyncLifetime
 {
     private static readonly RequestLimits Limits = new();
     private ResidentScenario _scenario = null!;
-    private FootageRequestInputValidator _validator = null!;
+    private FluentValidation.IValidator<RequestFiling> _validator = null!;
 
     public async ValueTask InitializeAsync()
     {
         _scenario = await ResidentScenario.CreateAsync();
-        _validator = new FootageRequestInputValidator(Options.Create(Limits), _scenario.Time, _scenario.Database);
+        _validator = _scenario.Database.Get<FluentValidation.IValidator<RequestFiling>>();
     }
 
     public ValueTask DisposeAsync()
@@ -38,14 +41,14 @@ public sealed class FootageRequestInputValidatorTests : IAsyncLifetime
         WindowStart = Now.AddHours(-3),
         WindowEnd = Now.AddHours(-2),
         ExpiresInDays = 7,
-        AgencyId = _scenario.Agency.Id,
     };
 
-    private async Task<List<string>> ErrorsAsync(Action<FootageRequestInput> change)
+    private async Task<List<string>> ErrorsAsync(Action<FootageRequestInput> change, int? agencyId = null)
     {
         var input = Valid();
         change(input);
-        return (await _validator.ValidateAsync(input)).Errors.Select(e => e.ErrorMessage).ToList();
+        var filing = new RequestFiling(agencyId ?? _scenario.Agency.Id, input);
+        return (await _validator.ValidateAsync(filing)).Errors.Select(e => e.ErrorMessage).ToList();
     }
 
     [Fact]
@@ -114,7 +117,7 @@ public sealed class FootageRequestInputValidatorTests : IAsyncLifetime
         }
 
         var third = await ErrorsAsync(i => i.CaseNumber = " HC-77 ");
-        var otherAgency = await ErrorsAsync(i => { i.CaseNumber = "HC-77"; i.AgencyId = _scenario.Agency.Id + 1000; });
+        var otherAgency = await ErrorsAsync(i => i.CaseNumber = "HC-77", agencyId: _scenario.Agency.Id + 1000);
 
         Assert.Equal(["Your agency has already filed 2 requests for this case, the most allowed."], third);
         Assert.Empty(otherAgency);

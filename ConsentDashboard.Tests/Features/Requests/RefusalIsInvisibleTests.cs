@@ -145,7 +145,7 @@ public sealed class RefusalIsInvisibleTests
             }
 
             // Auditors can see how many were notified; the log holds it.
-            var created = await db.AuditEntries.SingleAsync(e => e.Subject == $"request:{requestId}" && e.Action == AuditActions.RequestCreated);
+            var created = await db.AuditEntries.SingleAsync(e => e.Subject == $"request:{requestId}" && e.Action == nameof(RequestCreated));
             Assert.Equal(37, JsonDocument.Parse(created.Details).RootElement.GetProperty("notified").GetInt32());
         }
 

@@ -12,14 +12,14 @@ namespace ConsentDashboard.Tests.Features.Requests;
 public sealed class RequestExpiryTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
-    private TestDatabase _database = null!;
+    private TestApp _database = null!;
     private RequestExpiry _expiry = null!;
     private Guid _requestId;
 
     public async ValueTask InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
-        _expiry = new RequestExpiry(_database, new AuditLog(_time), _time, new InboxNotifier(NullLogger<InboxNotifier>.Instance));
+        _database = await TestApp.CreateAsync(_time);
+        _expiry = _database.Get<RequestExpiry>();
         var now = _time.GetUtcNow().UtcDateTime;
         await using var db = _database.CreateDbContext();
         var agency = new Agency { Name = "Test PD", Jurisdiction = "Test City" };
@@ -83,7 +83,7 @@ public sealed class RequestExpiryTests : IAsyncLifetime
         await using var db = _database.CreateDbContext();
         Assert.Equal(RequestStatus.Expired, (await db.FootageRequests.SingleAsync()).Status);
         var entry = await db.AuditEntries.SingleAsync();
-        Assert.Equal(AuditActions.RequestExpired, entry.Action);
+        Assert.Equal(nameof(RequestExpired), entry.Action);
         Assert.Equal($"request:{_requestId}", entry.Subject);
         Assert.True((await AuditChainVerifier.VerifyAsync(db)).IsValid);
     }

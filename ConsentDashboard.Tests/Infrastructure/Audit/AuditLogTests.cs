@@ -10,13 +10,13 @@ namespace ConsentDashboard.Tests.Infrastructure.Audit;
 public sealed class AuditLogTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 9, 30, 0, TimeSpan.Zero));
-    private TestDatabase _database = null!;
+    private TestApp _database = null!;
     private AuditLog _log = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
-        _log = new AuditLog(_time);
+        _database = await TestApp.CreateAsync(_time);
+        _log = _database.Get<AuditLog>();
     }
 
     public ValueTask DisposeAsync()
@@ -31,7 +31,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         {
             await using var db = _database.CreateDbContext();
             await using var scope = await _log.BeginAsync(db);
-            await scope.AppendAsync("user:test", AuditActions.ClipViewed, $"clip:{i}", new { Number = i });
+            await scope.AppendAsync("user:test", $"clip:{i}", new LogViewed($"test {i}", "sequence"));
             await scope.CommitAsync();
             _time.Advance(TimeSpan.FromSeconds(1));
         }
@@ -81,7 +81,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(entries[0].Hash, entries[1].PreviousHash);
         Assert.Equal(entries[1].Hash, entries[2].PreviousHash);
         Assert.All(entries, e => Assert.Equal(AuditCanonicalEncoding.ComputeHash(e), e.Hash));
-        Assert.Equal("""{"number":2}""", entries[1].Details);
+        Assert.Equal("""{"filter":"test 2","sort":"sequence"}""", entries[1].Details);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class AuditLogTests : IAsyncLifetime
             Sequence = 5,
             Timestamp = AuditCanonicalEncoding.Normalise(_time.GetUtcNow().UtcDateTime),
             Actor = "user:forger",
-            Action = AuditActions.DisclosureRevoked,
+            Action = nameof(DisclosureRevoked),
             Subject = "disclosure:forged",
             Details = "{}",
             PreviousHash = previousHash,
@@ -203,7 +203,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         {
             await using var db = _database.CreateDbContext();
             await using var scope = await (i % 2 == 0 ? _log : otherProcess).BeginAsync(db);
-            await scope.AppendAsync("user:test", AuditActions.ClipViewed, $"clip:{i}", new { Number = i });
+            await scope.AppendAsync("user:test", $"clip:{i}", new LogViewed($"test {i}", "sequence"));
             await scope.CommitAsync();
         }));
 
@@ -224,7 +224,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         await using (var scope = await _log.BeginAsync(db))
         {
             db.Agencies.Add(new Agency { Name = "Rolled Back PD", Jurisdiction = "Nowhere" });
-            await scope.AppendAsync("user:test", AuditActions.LegalDemandRecorded, "agency:new", new { });
+            await scope.AppendAsync("user:test", "agency:new", new LogExported("none", "csv"));
             await db.SaveChangesAsync();
         }
 

@@ -17,6 +17,8 @@ public sealed class DisclosureConfiguration : IEntityTypeConfiguration<Disclosur
         builder.HasOne(d => d.LegalDemand).WithMany().HasForeignKey(d => d.LegalDemandId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(d => new { d.AgencyId, d.ClipId });
         builder.HasIndex(d => new { d.ResidentId, d.DisclosedAt });
+        // The expiry sweep reads only disclosures whose end of access is not logged yet.
+        builder.HasIndex(d => d.AccessExpiresAt).HasFilter("\"ExpiryLoggedAt\" IS NULL AND \"RevokedAt\" IS NULL");
         // A retried or doubled share never discloses the same clip twice for the same request.
         builder.HasIndex(d => new { d.RequestId, d.ClipId }).IsUnique().HasFilter("\"RequestId\" IS NOT NULL");
     }

@@ -20,6 +20,9 @@ public enum ContactFields
 /// <summary>One clip given to one agency. Access is live while not revoked and not expired.</summary>
 public class Disclosure
 {
+    /// <summary>The one definition of a live disclosure: the agency may stream the clip.</summary>
+    public static readonly TimedRule<Disclosure> Live = new((d, now) => d.RevokedAt == null && d.AccessExpiresAt > now);
+
     public Guid Id { get; set; }
     public string ResidentId { get; set; } = "";
     public ApplicationUser? Resident { get; set; }
@@ -39,5 +42,8 @@ public class Disclosure
     public DateTime AccessExpiresAt { get; set; }
     public DateTime? RevokedAt { get; set; }
 
-    public bool IsLiveAt(DateTime utcNow) => RevokedAt is null && AccessExpiresAt > utcNow;
+    /// <summary>When the expiry sweep logged the end of access (a <c>DisclosureExpired</c> entry); null until then.</summary>
+    public DateTime? ExpiryLoggedAt { get; set; }
+
+    public bool IsLiveAt(DateTime utcNow) => Live.IsMetBy(this, utcNow);
 }

@@ -27,6 +27,9 @@ public enum IncidentType
 
 public class FootageRequest
 {
+    /// <summary>The one definition of an open request: residents can still answer it and the agency can still withdraw it.</summary>
+    public static readonly TimedRule<FootageRequest> Open = new((r, now) => r.Status == RequestStatus.Open && r.ExpiresAt > now);
+
     public Guid Id { get; set; }
     public int AgencyId { get; set; }
     public Agency? Agency { get; set; }
@@ -44,4 +47,9 @@ public class FootageRequest
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
     public RequestStatus Status { get; set; }
+
+    public bool IsOpenAt(DateTime utcNow) => Open.IsMetBy(this, utcNow);
+
+    /// <summary>The status as people should see it: a request past its expiry reads as expired before the sweep closes it.</summary>
+    public RequestStatus StatusAt(DateTime utcNow) => Status == RequestStatus.Open && !IsOpenAt(utcNow) ? RequestStatus.Expired : Status;
 }

@@ -364,6 +364,9 @@ namespace ConsentDashboard.Data.Migrations
                     b.Property<DateTime>("DisclosedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ExpiryLoggedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LegalBasis")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -388,6 +391,9 @@ namespace ConsentDashboard.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("AccessExpiresAt")
+                        .HasFilter("\"ExpiryLoggedAt\" IS NULL AND \"RevokedAt\" IS NULL");
 
                     b.HasIndex("ClipId");
 

@@ -27,14 +27,8 @@ public sealed class AdminDirectoryService(IDbContextFactory<ApplicationDbContext
         user.RequireRole(Roles.Admin);
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var staffRoles = new[] { Roles.Officer, Roles.Auditor, Roles.Admin };
-        var rows = await (
-                from userRole in db.UserRoles
-                join role in db.Roles on userRole.RoleId equals role.Id
-                join account in db.Users on userRole.UserId equals account.Id
-                where staffRoles.Contains(role.Name!)
-                select new { account.Email, account.DisplayName, Role = role.Name!, Agency = account.Agency!.Name, account.LockoutEnd })
-            .AsNoTracking()
+        var rows = await db.MembersOf(Roles.Staff)
+            .Select(m => new { m.Account.Email, m.Account.DisplayName, m.Role, Agency = m.Account.Agency!.Name, m.Account.LockoutEnd })
             .ToListAsync(cancellationToken);
         return rows
             .OrderBy(r => r.Role).ThenBy(r => r.DisplayName)

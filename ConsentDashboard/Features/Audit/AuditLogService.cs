@@ -34,7 +34,8 @@ public sealed class AuditLogService(
     AuditLog auditLog,
     ResidentPseudonyms pseudonyms,
     AuditCheckpointSigner signer,
-    AuditCheckpoints checkpoints)
+    AuditCheckpoints checkpoints,
+    ILogger<AuditLogService> logger)
 {
     /// <summary>Counting stops here; the grid then says "more than".</summary>
     public const int CountCap = 100_000;
@@ -79,7 +80,8 @@ public sealed class AuditLogService(
         if (page == 0)
         {
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.LogViewed, "log", new { Filter = Describe(filter), Sort = $"{sort.Column}{(sort.Descending ? " desc" : "")}" }, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(auditorId), "log",
+                new LogViewed(Describe(filter), $"{sort.Column}{(sort.Descending ? " desc" : "")}"), cancellationToken: cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 
@@ -106,18 +108,11 @@ public sealed class AuditLogService(
     {
         var auditorId = user.RequireRole(Roles.Auditor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var report = await AuditIntegrity.VerifyAsync(db, signer.PublicKeyPem, progress, cancellationToken);
+        var report = await AuditIntegrity.VerifyAsync(db, signer.PublicKeyPem, progress, cancellationToken, logger);
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.LogVerified, "log", new
-        {
-            report.IsValid,
-            report.Chain.EntriesChecked,
-            report.Chain.HeadSequence,
-            report.Chain.FailedSequence,
-            Failure = report.Chain.Failure?.ToString(),
-            CheckpointSequence = report.Checkpoint.Sequence,
-            CheckpointProblem = report.Checkpoint.Problem,
-        }, cancellationToken);
+        await audit.AppendAsync(AuditActors.User(auditorId), "log", new LogVerified(
+            report.IsValid, report.Chain.EntriesChecked, report.Chain.HeadSequence, report.Chain.FailedSequence, report.Chain.Failure?.ToString(),
+            report.Checkpoint.Sequence, report.Checkpoint.Problem), cancellationToken: cancellationToken);
         await audit.CommitAsync(cancellationToken);
         return report;
     }
@@ -131,8 +126,8 @@ public sealed class AuditLogService(
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.CheckpointSigned, $"checkpoint:{checkpoint.Sequence}",
-                new { checkpoint.Sequence, checkpoint.Hash, checkpoint.KeyId }, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(auditorId), $"checkpoint:{checkpoint.Sequence}",
+                new CheckpointSigned(checkpoint.Sequence, checkpoint.Hash, checkpoint.KeyId), cancellationToken: cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 
@@ -151,7 +146,7 @@ public sealed class AuditLogService(
         var residentId = await ResolveResidentAsync(db, filter, cancellationToken);
         await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
         {
-            await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.LogExported, "log", new { Filter = Describe(filter), Format = format }, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(auditorId), "log", new LogExported(Describe(filter), format), cancellationToken: cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 
@@ -201,18 +196,13 @@ public sealed class AuditLogService(
     private static async Task<Dictionary<string, string>> StaffLabelsAsync(
         ApplicationDbContext db, CancellationToken cancellationToken, List<string>? only = null)
     {
-        var staffRoles = new[] { Roles.Officer, Roles.Auditor, Roles.Admin };
-        var query = from link in db.UserRoles
-                    join role in db.Roles on link.RoleId equals role.Id
-                    join account in db.Users on link.UserId equals account.Id
-                    where staffRoles.Contains(role.Name!)
-                    select new { account.Id, Role = role.Name, account.DisplayName };
+        var query = db.MembersOf(Roles.Staff);
         if (only is not null)
         {
-            query = query.Where(s => only.Contains(s.Id));
+            query = query.Where(s => only.Contains(s.Account.Id));
         }
 
-        return (await query.ToListAsync(cancellationToken))
+        return (await query.Select(s => new { s.Account.Id, s.Role, s.Account.DisplayName }).ToListAsync(cancellationToken))
             .GroupBy(s => s.Id)
             .ToDictionary(g => g.Key, g => $"{g.First().DisplayName} ({g.First().Role!.ToLowerInvariant()})");
     }
@@ -225,10 +215,7 @@ public sealed class AuditLogService(
         }
 
         return await pseudonyms.FindAsync(filter.ResidentPseudonym, async () =>
-            await (from link in db.UserRoles
-                   join role in db.Roles on link.RoleId equals role.Id
-                   where role.Name == Roles.Resident
-                   select link.UserId).ToListAsync(cancellationToken));
+            await db.MembersOf([Roles.Resident]).Select(m => m.Account.Id).ToListAsync(cancellationToken));
     }
 
     private static string Describe(AuditFilter filter) =>

@@ -56,7 +56,7 @@ public sealed class TransparencyReportService(
 
         var from = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = from.AddYears(1);
-        string[] actions = [AuditActions.RequestCreated, AuditActions.DisclosureCreated, AuditActions.DisclosureRevoked];
+        string[] actions = [nameof(RequestCreated), nameof(DisclosureCreated), nameof(DisclosureRevoked)];
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(e => e.AgencyId == agencyId && e.Timestamp >= from && e.Timestamp < to && actions.Contains(e.Action))
             .Select(e => new { e.Timestamp, e.Action, e.LegalBasis, e.ResidentId, e.Details })
@@ -71,20 +71,20 @@ public sealed class TransparencyReportService(
             {
                 switch (entry.Action)
                 {
-                    case AuditActions.RequestCreated:
+                    case nameof(RequestCreated):
                         counts[row, Requests]++;
-                        counts[row, Notified] += JsonDocument.Parse(entry.Details).RootElement.TryGetProperty("notified", out var n) ? n.GetInt64() : 0;
+                        counts[row, Notified] += JsonSerializer.Deserialize<RequestCreated>(entry.Details, AuditLog.DetailsJson)!.Notified;
                         break;
-                    case AuditActions.DisclosureCreated:
+                    case nameof(DisclosureCreated):
                         counts[row, Clips]++;
-                        counts[row, entry.LegalBasis switch { "Warrant" => Warrant, "Emergency" => Emergency, _ => Consent }]++;
+                        counts[row, entry.LegalBasis switch { nameof(LegalBasis.Warrant) => Warrant, nameof(LegalBasis.Emergency) => Emergency, _ => Consent }]++;
                         if (entry.ResidentId is not null)
                         {
                             sharers[row].Add(entry.ResidentId);
                         }
 
                         break;
-                    case AuditActions.DisclosureRevoked:
+                    case nameof(DisclosureRevoked):
                         counts[row, Revocations]++;
                         break;
                 }
@@ -99,7 +99,7 @@ public sealed class TransparencyReportService(
         var hidden = SmallCountSuppression.Suppress(counts, Threshold, Relations());
         await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
         {
-            await audit.AppendAsync(AuditActors.User(auditorId), AuditActions.ReportViewed, $"report:{agencyId}:{year}", new { AgencyId = agencyId, Year = year }, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(auditorId), $"report:{agencyId}:{year}", new ReportViewed(agencyId, year), cancellationToken: cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 

@@ -73,16 +73,8 @@ public static class ClipContentEndpoint
         if (disclosure is not null && (download == true || IsOpening(http.Request)))
         {
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync(AuditActors.User(userId), download == true ? AuditActions.ClipDownloaded : AuditActions.ClipViewed,
-                $"disclosure:{disclosure.Id}", new
-                {
-                    disclosure.AgencyId,
-                    disclosure.RequestId,
-                    disclosure.Request?.CaseNumber,
-                    LegalBasis = disclosure.LegalBasis.ToString(),
-                    ClipId = id,
-                    disclosure.ClipSha256,
-                }, cancellationToken, residentId: disclosure.ResidentId);
+            await audit.AppendAsync(AuditActors.User(userId), $"disclosure:{disclosure.Id}",
+                download == true ? ClipDownloaded.Of(disclosure) : ClipViewed.Of(disclosure), disclosure.ResidentId, cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 
@@ -107,7 +99,8 @@ public static class ClipContentEndpoint
 
         return await db.Disclosures.AsNoTracking()
             .Include(d => d.Request)
-            .Where(d => d.ClipId == clipId && d.AgencyId == agencyId && d.RevokedAt == null && d.AccessExpiresAt > now)
+            .Where(d => d.ClipId == clipId && d.AgencyId == agencyId)
+            .Where(Disclosure.Live.At(now))
             .OrderByDescending(d => d.AllowDownload).ThenByDescending(d => d.AccessExpiresAt)
             .FirstOrDefaultAsync(cancellationToken);
     }

@@ -34,7 +34,7 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
 
         var subject = $"disclosure:{d.Id}";
         var entry = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.Subject == subject && e.Action == AuditActions.DisclosureCreated)
+            .Where(e => e.Subject == subject && e.Action == nameof(DisclosureCreated))
             .Select(e => new { e.Sequence, e.Hash })
             .FirstAsync(cancellationToken);
 

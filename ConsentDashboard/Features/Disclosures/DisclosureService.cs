@@ -98,22 +98,13 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
             throw new ActionRefusedException("You already revoked this disclosure.");
         }
 
-        if (disclosure.AccessExpiresAt <= now)
+        if (!disclosure.IsLiveAt(now))
         {
             throw new ActionRefusedException("The agency's access to this clip already expired.");
         }
 
         disclosure.RevokedAt = now;
-        await audit.AppendAsync(AuditActors.User(residentId), AuditActions.DisclosureRevoked, $"disclosure:{disclosure.Id}", new
-        {
-            disclosure.AgencyId,
-            disclosure.RequestId,
-            disclosure.Request?.CaseNumber,
-            LegalBasis = disclosure.LegalBasis.ToString(),
-            disclosure.ClipId,
-            disclosure.ClipSha256,
-            RevokedAt = now,
-        }, cancellationToken, residentId: residentId);
+        await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", DisclosureRevoked.Of(disclosure, now), residentId, cancellationToken);
         await audit.CommitAsync(cancellationToken);
     }
 
@@ -128,7 +119,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         var subjects = disclosureIds.Select(id => $"disclosure:{id}").ToList();
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(e => subjects.Contains(e.Subject)
-                && (e.Action == AuditActions.ClipViewed || e.Action == AuditActions.ClipDownloaded))
+                && (e.Action == nameof(ClipViewed) || e.Action == nameof(ClipDownloaded)))
             .OrderBy(e => e.Sequence)
             .Select(e => new { e.Subject, e.Action, e.Timestamp, e.Actor, e.Sequence })
             .ToListAsync(cancellationToken);
@@ -142,7 +133,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
             .GroupBy(e => Guid.Parse(e.Subject["disclosure:".Length..]))
             .ToDictionary(g => g.Key, g => g.Select(e => new DisclosureAccess(
                 e.Timestamp,
-                e.Action == AuditActions.ClipDownloaded,
+                e.Action == nameof(ClipDownloaded),
                 AuditActors.UserIdOf(e.Actor) is { } officerId && names.TryGetValue(officerId, out var name) ? name : "an officer",
                 e.Sequence)).ToList());
     }

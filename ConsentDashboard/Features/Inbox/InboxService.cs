@@ -6,23 +6,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Features.Inbox;
 
-public sealed record InboxItem(
-    Guid NoticeId,
-    string AgencyName,
-    string CaseNumber,
-    IncidentType IncidentType,
-    DateTime WindowStart,
-    DateTime WindowEnd,
-    DateTime ExpiresAt,
-    NoticeStatus Status,
-    RequestStatus RequestStatus,
-    double? NearestCameraMeters)
+public sealed record InboxItem(Guid NoticeId, string AgencyName, FootageRequest Request, NoticeStatus Status, double? NearestCameraMeters)
 {
     /// <summary>Which inbox filter the notice falls under at <paramref name="utcNow"/>.</summary>
     public InboxFilter FilterAt(DateTime utcNow) => Status switch
     {
         NoticeStatus.Shared or NoticeStatus.Declined or NoticeStatus.Ignored => InboxFilter.Answered,
-        NoticeStatus.Pending when RequestStatus == RequestStatus.Open && ExpiresAt > utcNow => InboxFilter.Open,
+        NoticeStatus.Pending when Request.IsOpenAt(utcNow) => InboxFilter.Open,
         _ => InboxFilter.Expired,
     };
 }
@@ -44,31 +34,18 @@ public sealed class InboxService(IDbContextFactory<ApplicationDbContext> dbFacto
         var notices = await db.RequestNotices.AsNoTracking()
             .Where(n => n.ResidentId == residentId)
             .OrderByDescending(n => n.CreatedAt)
-            .Select(n => new
-            {
-                n.Id,
-                Agency = n.Request!.Agency!.Name,
-                n.Request.CaseNumber,
-                n.Request.IncidentType,
-                n.Request.WindowStart,
-                n.Request.WindowEnd,
-                n.Request.ExpiresAt,
-                n.Status,
-                RequestStatus = n.Request.Status,
-                n.Request.CenterLatitude,
-                n.Request.CenterLongitude,
-            })
+            .Select(n => new { n.Id, Agency = n.Request!.Agency!.Name, n.Request, n.Status })
             .ToListAsync(cancellationToken);
         var cameras = await db.Cameras.AsNoTracking()
             .Where(c => c.OwnerId == residentId && c.IsActive)
             .Select(c => new { c.Latitude, c.Longitude })
             .ToListAsync(cancellationToken);
 
-        return notices.Select(n => new InboxItem(
-                n.Id, n.Agency, n.CaseNumber, n.IncidentType, n.WindowStart, n.WindowEnd, n.ExpiresAt, n.Status, n.RequestStatus,
+        return notices.Select(n => new InboxItem(n.Id, n.Agency, n.Request,
+                n.Status,
                 cameras.Count == 0
                     ? null
-                    : cameras.Min(c => GeoArea.HaversineMeters(n.CenterLatitude, n.CenterLongitude, c.Latitude, c.Longitude))))
+                    : cameras.Min(c => GeoArea.HaversineMeters(n.Request.CenterLatitude, n.Request.CenterLongitude, c.Latitude, c.Longitude))))
             .ToList();
     }
 }

@@ -45,8 +45,7 @@ public sealed partial class NoticePage
     private ResidentContact _contact = new("", null, null, null);
     private ShareInput _share = new();
     private bool _loaded;
-    private bool _busy;
-    private string? _error;
+    private readonly RefusableAction _answer = new();
     private DateTime _now;
     private IDisposable? _subscription;
 
@@ -105,7 +104,7 @@ public sealed partial class NoticePage
         var check = await ShareValidator.ValidateAsync(_share);
         if (!check.IsValid)
         {
-            _error = string.Join(" ", check.Errors.Select(e => e.ErrorMessage).Distinct());
+            _answer.Message = string.Join(" ", check.Errors.Select(e => e.ErrorMessage).Distinct());
             return;
         }
 
@@ -117,7 +116,7 @@ public sealed partial class NoticePage
         var parameters = new DialogParameters<ShareConfirmDialog>
         {
             { d => d.AgencyName, _notice.AgencyName },
-            { d => d.CaseNumber, _notice.CaseNumber },
+            { d => d.CaseNumber, _notice.Request.CaseNumber },
             { d => d.Clips, chosen },
             { d => d.RevealedContact, revealed },
             { d => d.AllowDownload, _share.AllowDownload },
@@ -160,26 +159,13 @@ public sealed partial class NoticePage
     /// <summary>Runs one answer; a refusal shows its message and the page reloads to what is really stored.</summary>
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
     {
-        if (_busy)
+        if (_answer.Running)
         {
             return;
         }
 
-        _busy = true;
-        _error = null;
-        try
-        {
-            await action((await AuthenticationState).User);
-        }
-        catch (ActionRefusedException refused)
-        {
-            _error = refused.Message;
-        }
-        finally
-        {
-            _busy = false;
-            await LoadAsync();
-        }
+        await _answer.RunAsync(async () => await action((await AuthenticationState).User));
+        await LoadAsync();
     }
 
     public void Dispose() => _subscription?.Dispose();

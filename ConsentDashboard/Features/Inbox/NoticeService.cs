@@ -14,31 +14,22 @@ public sealed record SketchCamera(Guid Id, string Label, double Latitude, double
 public sealed record NoticeClip(
     Guid Id, Guid CameraId, string CameraLabel, DateTime RecordedStart, DateTime RecordedEnd, long SizeBytes, string Sha256, bool AlreadyShared);
 
+/// <summary>One notice as its resident sees it: the request in full, their own answer, cameras and clips.</summary>
 public sealed record NoticeDetail(
     Guid NoticeId,
     NoticeStatus Status,
     DateTime? AnsweredAt,
-    RequestStatus RequestStatus,
-    int AgencyId,
+    FootageRequest Request,
     string AgencyName,
-    string CaseNumber,
-    IncidentType IncidentType,
-    string Description,
-    string OfficerContact,
-    double CenterLatitude,
-    double CenterLongitude,
-    double RadiusMeters,
-    DateTime WindowStart,
-    DateTime WindowEnd,
-    DateTime CreatedAt,
-    DateTime ExpiresAt,
     bool AgencyBlocked,
     IReadOnlyList<SketchCamera> Cameras,
     IReadOnlyList<NoticeClip> Clips)
 {
-    /// <summary>Open for an answer: not yet declined or ignored, and the request still open and unexpired.</summary>
-    public bool IsOpenAt(DateTime utcNow) =>
-        Status is NoticeStatus.Pending or NoticeStatus.Shared && RequestStatus == RequestStatus.Open && ExpiresAt > utcNow;
+    /// <summary>Open for an answer: not yet declined or ignored, and the request still open.</summary>
+    public bool IsOpenAt(DateTime utcNow) => IsAnswerable(Status) && Request.IsOpenAt(utcNow);
+
+    /// <summary>A resident may still share for a notice they have not closed (sharing again adds clips).</summary>
+    public static bool IsAnswerable(NoticeStatus status) => status is NoticeStatus.Pending or NoticeStatus.Shared;
 }
 
 public sealed record ShareResult(int Disclosed, int AlreadyShared, DateTime AccessExpiresAt);
@@ -86,11 +77,7 @@ public sealed class NoticeService(
             .ToListAsync(cancellationToken);
         var blocked = await db.AgencyBlocks.AnyAsync(b => b.ResidentId == residentId && b.AgencyId == request.AgencyId, cancellationToken);
 
-        return new NoticeDetail(
-            notice.Notice.Id, notice.Notice.Status, notice.Notice.AnsweredAt, request.Status, request.AgencyId, notice.AgencyName,
-            request.CaseNumber, request.IncidentType, request.Description, request.OfficerContact,
-            request.CenterLatitude, request.CenterLongitude, request.RadiusMeters,
-            request.WindowStart, request.WindowEnd, request.CreatedAt, request.ExpiresAt, blocked, cameras,
+        return new NoticeDetail(notice.Notice.Id, notice.Notice.Status, notice.Notice.AnsweredAt, request, notice.AgencyName, blocked, cameras,
             clips.Select(c => c with { AlreadyShared = shared.Contains(c.Id) }).ToList());
     }
 
@@ -150,21 +137,10 @@ public sealed class NoticeService(
                 AccessExpiresAt = accessExpiresAt,
             };
             db.Disclosures.Add(disclosure);
-            await audit.AppendAsync(AuditActors.User(residentId), AuditActions.DisclosureCreated, $"disclosure:{disclosure.Id}", new
-            {
-                disclosure.AgencyId,
-                RequestId = request.Id,
-                request.CaseNumber,
-                IncidentType = request.IncidentType.ToString(),
-                LegalBasis = disclosure.LegalBasis.ToString(),
-                disclosure.ClipId,
-                disclosure.ClipSha256,
-                ClipStart = clip.RecordedStart,
-                ClipEnd = clip.RecordedEnd,
-                RevealedContactFields = disclosure.RevealedContactFields.ToString(),
-                disclosure.AllowDownload,
-                disclosure.AccessExpiresAt,
-            }, cancellationToken, residentId: residentId);
+            await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", new DisclosureCreated(
+                disclosure.AgencyId, request.Id, request.CaseNumber, request.IncidentType, disclosure.LegalBasis, disclosure.ClipId,
+                disclosure.ClipSha256, clip.RecordedStart, clip.RecordedEnd, disclosure.RevealedContactFields, disclosure.AllowDownload,
+                disclosure.AccessExpiresAt), residentId, cancellationToken);
             created++;
         }
 
@@ -232,12 +208,12 @@ public sealed class NoticeService(
             throw new ActionRefusedException("The agency withdrew this request.");
         }
 
-        if (request.Status != RequestStatus.Open || request.ExpiresAt <= now || notice.Status == NoticeStatus.Expired)
+        if (!request.IsOpenAt(now) || notice.Status == NoticeStatus.Expired)
         {
             throw new ActionRefusedException("This request has expired; nothing more can be shared for it.");
         }
 
-        if (notice.Status is not (NoticeStatus.Pending or NoticeStatus.Shared))
+        if (!NoticeDetail.IsAnswerable(notice.Status))
         {
             throw new ActionRefusedException($"You already answered this request ({Formats.Words(notice.Status).ToLowerInvariant()}).");
         }

@@ -57,7 +57,7 @@ public sealed record AgencyRequestDetail(
 public sealed class AgencyRequestService(
     IDbContextFactory<ApplicationDbContext> dbFactory,
     AuditLog auditLog,
-    IValidator<FootageRequestInput> validator,
+    IValidator<RequestFiling> validator,
     IOptions<RequestLimits> limits,
     InboxNotifier notifier,
     TimeProvider time)
@@ -74,14 +74,15 @@ public sealed class AgencyRequestService(
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var agencyId = await AgencyOfAsync(db, user, cancellationToken);
+        var live = Disclosure.Live.At(now);
         var requests = await db.FootageRequests.AsNoTracking()
             .Where(r => r.AgencyId == agencyId)
             .OrderByDescending(r => r.CreatedAt)
-            .Select(r => new AgencyRequestSummary(r.Id, r.CaseNumber, r.IncidentType, r.WindowStart, r.WindowEnd, r.CreatedAt,
-                r.ExpiresAt, r.Status,
-                db.Disclosures.Count(d => d.RequestId == r.Id && d.AgencyId == agencyId && d.RevokedAt == null && d.AccessExpiresAt > now)))
+            .Select(r => new { Request = r, ClipsReceived = db.Disclosures.Where(live).Count(d => d.RequestId == r.Id && d.AgencyId == agencyId) })
             .ToListAsync(cancellationToken);
-        return requests.Select(r => r with { Status = EffectiveStatus(r.Status, r.ExpiresAt, now) }).ToList();
+        return requests.Select(x => new AgencyRequestSummary(x.Request.Id, x.Request.CaseNumber, x.Request.IncidentType, x.Request.WindowStart,
+                x.Request.WindowEnd, x.Request.CreatedAt, x.Request.ExpiresAt, x.Request.StatusAt(now), x.ClipsReceived))
+            .ToList();
     }
 
     /// <summary>The request and the clips live for the agency; null for a request of another agency or none at all.</summary>
@@ -105,22 +106,22 @@ public sealed class AgencyRequestService(
             .OrderBy(d => d.DisclosedAt).ThenBy(d => d.Id)
             .Select(d => new
             {
-                d.ResidentId, d.ClipId, d.ClipSha256, d.DisclosedAt, d.AccessExpiresAt, d.RevokedAt, d.AllowDownload, d.RevealedContactFields,
+                Disclosure = d,
                 d.Clip!.RecordedStart, d.Clip.RecordedEnd,
                 d.Resident!.DisplayName, d.Resident.Email, d.Resident.PhoneNumber, d.Resident.PostalAddress,
             })
             .ToListAsync(cancellationToken);
-        var numbers = disclosures.Select(d => d.ResidentId).Distinct().Select((id, index) => (id, index + 1)).ToDictionary(p => p.id, p => p.Item2);
+        var numbers = disclosures.Select(x => x.Disclosure.ResidentId).Distinct().Select((id, index) => (id, index + 1)).ToDictionary(p => p.id, p => p.Item2);
         var clips = disclosures
-            .Where(d => d.RevokedAt is null && d.AccessExpiresAt > now)
-            .Select(d => new SharedClip(d.ClipId,
-                ResidentLabel(numbers[d.ResidentId], d.RevealedContactFields, d.DisplayName, d.Email, d.PhoneNumber, d.PostalAddress),
-                d.RecordedStart, d.RecordedEnd, d.ClipSha256, d.DisclosedAt, d.AccessExpiresAt, d.AllowDownload))
+            .Where(x => x.Disclosure.IsLiveAt(now))
+            .Select(x => new SharedClip(x.Disclosure.ClipId,
+                ResidentLabel(numbers[x.Disclosure.ResidentId], x.Disclosure.RevealedContactFields, x.DisplayName, x.Email, x.PhoneNumber, x.PostalAddress),
+                x.RecordedStart, x.RecordedEnd, x.Disclosure.ClipSha256, x.Disclosure.DisclosedAt, x.Disclosure.AccessExpiresAt, x.Disclosure.AllowDownload))
             .ToList();
         var r = request.Request;
         return new AgencyRequestDetail(r.Id, r.CaseNumber, r.IncidentType, r.Description, request.OfficerName, r.OfficerContact,
             r.CenterLatitude, r.CenterLongitude, r.RadiusMeters, r.WindowStart, r.WindowEnd, r.CreatedAt, r.ExpiresAt,
-            EffectiveStatus(r.Status, r.ExpiresAt, now), clips);
+            r.StatusAt(now), clips);
     }
 
     /// <summary>
@@ -133,17 +134,17 @@ public sealed class AgencyRequestService(
         var officerId = user.RequireRole(Roles.Officer);
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        input.AgencyId = await AgencyOfAsync(db, user, cancellationToken);
+        var agencyId = await AgencyOfAsync(db, user, cancellationToken);
         List<string> notified;
         FootageRequest request;
         await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
         {
             // Checked inside the write lock, so two officers cannot both file the last request allowed for a case.
-            await validator.EnsureValidAsync(input, cancellationToken);
+            await validator.EnsureValidAsync(new RequestFiling(agencyId, input), cancellationToken);
             request = new FootageRequest
             {
                 Id = Guid.NewGuid(),
-                AgencyId = input.AgencyId,
+                AgencyId = agencyId,
                 OfficerId = officerId,
                 CaseNumber = input.CaseNumber.Trim(),
                 IncidentType = input.IncidentType!.Value,
@@ -185,9 +186,9 @@ public sealed class AgencyRequestService(
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         var request = await db.FootageRequests.FirstOrDefaultAsync(r => r.Id == requestId && r.AgencyId == agencyId, cancellationToken)
             ?? throw new ActionRefusedException(NotFound);
-        if (EffectiveStatus(request.Status, request.ExpiresAt, now) != RequestStatus.Open)
+        if (!request.IsOpenAt(now))
         {
-            throw new ActionRefusedException($"This request is already {EffectiveStatus(request.Status, request.ExpiresAt, now).ToString().ToLowerInvariant()}.");
+            throw new ActionRefusedException($"This request is already {request.StatusAt(now).ToString().ToLowerInvariant()}.");
         }
 
         request.Status = RequestStatus.Withdrawn;
@@ -197,8 +198,8 @@ public sealed class AgencyRequestService(
             notice.Status = NoticeStatus.Withdrawn;
         }
 
-        await audit.AppendAsync(AuditActors.User(officerId), AuditActions.RequestWithdrawn, $"request:{request.Id}",
-            new { request.AgencyId, request.CaseNumber, WithdrawnAt = now }, cancellationToken);
+        await audit.AppendAsync(AuditActors.User(officerId), $"request:{request.Id}",
+            new RequestWithdrawn(request.AgencyId, request.CaseNumber, now), cancellationToken: cancellationToken);
         await audit.CommitAsync(cancellationToken);
         notifier.Publish(pending.Select(n => n.ResidentId));
     }
@@ -211,9 +212,6 @@ public sealed class AgencyRequestService(
         var officer = await db.Users.Where(u => u.Id == officerId).Select(u => new { u.DisplayName, u.Email }).SingleAsync(cancellationToken);
         return $"{officer.DisplayName}, {officer.Email}";
     }
-
-    private static RequestStatus EffectiveStatus(RequestStatus status, DateTime expiresAt, DateTime now) =>
-        status == RequestStatus.Open && expiresAt <= now ? RequestStatus.Expired : status;
 
     /// <summary>"Neighbor 3", or exactly the fields the resident chose to reveal.</summary>
     private static string ResidentLabel(int number, ContactFields revealed, string name, string? email, string? phone, string? address)

@@ -27,37 +27,23 @@ public sealed class FootageRequestInput
     public DateTime? WindowEnd { get; set; }
 
     public int ExpiresInDays { get; set; } = 7;
-
-    /// <summary>Set by the service from the signed-in officer, for the per-case limit.</summary>
-    internal int AgencyId { get; set; }
 }
 
+/// <summary>A request as the service files it: the officer's input, for the officer's own agency.</summary>
+public sealed record RequestFiling(int AgencyId, FootageRequestInput Input);
+
 /// <summary>
-/// The one set of request rules: the form runs it field by field as the officer types, and the service runs it again
-/// before saving, so a request that skips the form meets the same rules.
+/// The request rules on what the officer enters: the form runs them field by field as the officer types, and
+/// <see cref="RequestFilingValidator"/> runs them again in the service before saving.
 /// </summary>
 public sealed class FootageRequestInputValidator : AbstractValidator<FootageRequestInput>
 {
-    public FootageRequestInputValidator(IOptions<RequestLimits> options, TimeProvider time, IDbContextFactory<ApplicationDbContext> dbFactory)
+    public FootageRequestInputValidator(IOptions<RequestLimits> options, TimeProvider time)
     {
         var limits = options.Value;
         RuleFor(i => i.CaseNumber).Cascade(CascadeMode.Stop)
             .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Enter the case number.")
-            .MaximumLength(40).WithMessage("A case number has at most 40 characters.")
-            .MustAsync(async (input, caseNumber, cancellationToken) =>
-            {
-                if (input.AgencyId == 0)
-                {
-                    // The form checks before the officer's agency is known; the service checks with it.
-                    return true;
-                }
-
-                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-                var trimmed = caseNumber.Trim();
-                return await db.FootageRequests.CountAsync(r => r.AgencyId == input.AgencyId && r.CaseNumber == trimmed, cancellationToken)
-                    < limits.MaxRequestsPerCase;
-            })
-            .WithMessage($"Your agency has already filed {limits.MaxRequestsPerCase} requests for this case, the most allowed.");
+            .MaximumLength(40).WithMessage("A case number has at most 40 characters.");
         RuleFor(i => i.IncidentType).Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("Choose the incident type.")
             .IsInEnum().WithMessage("Choose an incident type from the list.");
@@ -93,5 +79,28 @@ public sealed class FootageRequestInputValidator : AbstractValidator<FootageRequ
             .When(i => i.WindowStart is not null);
         RuleFor(i => i.ExpiresInDays)
             .InclusiveBetween(1, limits.MaxExpiryDays).WithMessage($"A request stays open for 1 to {limits.MaxExpiryDays} days.");
+    }
+}
+
+/// <summary>
+/// What the service checks before filing: every rule of the form, plus the rules that need the agency, so a request
+/// that skips the form meets the same rules and more.
+/// </summary>
+public sealed class RequestFilingValidator : AbstractValidator<RequestFiling>
+{
+    public RequestFilingValidator(IValidator<FootageRequestInput> inputRules, IOptions<RequestLimits> options, IDbContextFactory<ApplicationDbContext> dbFactory)
+    {
+        var limits = options.Value;
+        RuleFor(f => f.Input).SetValidator(inputRules);
+        RuleFor(f => f.Input.CaseNumber)
+            .MustAsync(async (filing, caseNumber, cancellationToken) =>
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                var trimmed = caseNumber.Trim();
+                return await db.FootageRequests.CountAsync(r => r.AgencyId == filing.AgencyId && r.CaseNumber == trimmed, cancellationToken)
+                    < limits.MaxRequestsPerCase;
+            })
+            .WithMessage($"Your agency has already filed {limits.MaxRequestsPerCase} requests for this case, the most allowed.")
+            .When(f => !string.IsNullOrWhiteSpace(f.Input.CaseNumber));
     }
 }

@@ -34,8 +34,7 @@ public sealed partial class NewRequestPage
     private string? _windowEnd;
     private string? _windowStartError;
     private string? _windowEndError;
-    private string? _error;
-    private bool _busy;
+    private readonly RefusableAction _file = new();
 
     private string RadiusHint =>
         $"{Math.Ceiling(Requests.Limits.MinRadiusMeters):0}–{Math.Floor(Requests.Limits.MaxRadiusMeters):0} m";
@@ -104,7 +103,7 @@ public sealed partial class NewRequestPage
 
     private async Task FileAsync()
     {
-        _error = null;
+        _file.Message = null;
         await _form!.ValidateAsync();
         await CheckWindowAsync();
         _windowStartError ??= _input.WindowStart is null ? "Enter when the window starts." : null;
@@ -114,20 +113,11 @@ public sealed partial class NewRequestPage
             return;
         }
 
-        _busy = true;
-        try
+        await _file.RunAsync(async () =>
         {
             var id = await Requests.FileAsync((await AuthenticationState).User, _input);
             Snackbar.Add($"Filed the request for case {_input.CaseNumber.Trim()}. Residents with cameras in the area can see it now.", MudBlazor.Severity.Success);
             Navigation.NavigateTo($"/agency/requests/{id}");
-        }
-        catch (ActionRefusedException refused)
-        {
-            _error = refused.Message;
-        }
-        finally
-        {
-            _busy = false;
-        }
+        });
     }
 }

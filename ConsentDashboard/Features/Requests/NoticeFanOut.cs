@@ -50,17 +50,9 @@ public static class NoticeFanOut
             Status = NoticeStatus.Pending,
             CreatedAt = request.CreatedAt,
         }));
-        await audit.AppendAsync(AuditActors.User(request.OfficerId), AuditActions.RequestCreated, $"request:{request.Id}", new
-        {
-            request.AgencyId,
-            request.CaseNumber,
-            IncidentType = request.IncidentType.ToString(),
-            request.RadiusMeters,
-            WindowStart = request.WindowStart,
-            WindowEnd = request.WindowEnd,
-            request.ExpiresAt,
-            Notified = residents.Count,
-        }, cancellationToken);
+        await audit.AppendAsync(AuditActors.User(request.OfficerId), $"request:{request.Id}", new RequestCreated(
+            request.AgencyId, request.CaseNumber, request.IncidentType, request.RadiusMeters, request.WindowStart, request.WindowEnd,
+            request.ExpiresAt, residents.Count), cancellationToken: cancellationToken);
         return residents;
     }
 }

@@ -19,7 +19,8 @@ public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         var expired = await db.FootageRequests
-            .Where(r => r.Status == RequestStatus.Open && r.ExpiresAt <= now)
+            .Where(r => r.Status == RequestStatus.Open)
+            .Where(FootageRequest.Open.NotAt(now))
             .ToListAsync(cancellationToken);
         if (expired.Count == 0)
         {
@@ -38,30 +39,12 @@ public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFact
         foreach (var request in expired)
         {
             request.Status = RequestStatus.Expired;
-            await audit.AppendAsync(AuditActors.System, AuditActions.RequestExpired, $"request:{request.Id}",
-                new { request.AgencyId, request.CaseNumber, request.ExpiresAt }, cancellationToken);
+            await audit.AppendAsync(AuditActors.System, $"request:{request.Id}",
+                new RequestExpired(request.AgencyId, request.CaseNumber, request.ExpiresAt), cancellationToken: cancellationToken);
         }
 
         await audit.CommitAsync(cancellationToken);
         notifier.Publish(pending.Select(n => n.ResidentId));
         return expired.Count;
-    }
-}
-
-/// <summary>Runs the expiry sweep at start and then every minute of <see cref="TimeProvider"/> time.</summary>
-public sealed class RequestExpirySweeper(IServiceScopeFactory scopes, TimeProvider time, ILogger<RequestExpirySweeper> logger)
-    : PeriodicBackgroundWork(scopes, time, logger, Interval)
-{
-    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
-
-    protected override string What => "The expiry sweep";
-
-    protected override async Task RunOnceAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var closed = await services.GetRequiredService<RequestExpiry>().SweepAsync(cancellationToken);
-        if (closed > 0)
-        {
-            logger.LogInformation("Closed {Count} expired footage requests.", closed);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using ConsentDashboard.Data;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Infrastructure.Audit;
@@ -31,35 +32,51 @@ public sealed record AuditVerificationResult(
 }
 
 /// <summary>
-/// Walks the log in sequence order, one entry at a time (constant memory), and names the first entry that fails.
+/// Verifies the log's hash chain and names the first entry that fails. A fast path reads SQLite's rows in place and
+/// hashes on a second core (<see cref="SqliteAuditRowReader"/>, <see cref="AuditHashPipeline"/>); anything it does not
+/// find intact is walked again by <see cref="AuditFailureClassifier"/>, which names what went wrong. If the classifier
+/// finds intact what the fast path rejected, the fast path is wrong: that is logged as an error, never passed over.
 /// </summary>
 public static class AuditChainVerifier
 {
-    // How far a renumbered entry is searched for its original position. Only used once a failure is found.
-    private const int RenumberSearchWindow = 256;
-
     public static async Task<AuditVerificationResult> VerifyAsync(
-        ApplicationDbContext db, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        ApplicationDbContext db, IProgress<long>? progress = null, CancellationToken cancellationToken = default, ILogger? logger = null)
     {
-        // The fast path reads rows directly and hashes without allocating; only a log that fails is walked again with
-        // the slower path below, which names what went wrong.
-        if (await FastPathAsync(db, progress, cancellationToken) is { } intact)
+        var fast = await FastPathAsync(db, progress, cancellationToken);
+        if (fast.Intact is { } intact)
         {
             return intact;
         }
 
-        return await ClassifyingPathAsync(db, progress, cancellationToken);
+        if (fast.Unavailable is { } why)
+        {
+            logger?.LogWarning("Audit verification is taking the slow path: {Reason}", why);
+        }
+
+        var result = await AuditFailureClassifier.VerifyAsync(db, progress, cancellationToken);
+        if (result.IsValid && fast.SuspectSequence is { } suspect)
+        {
+            logger?.LogError(
+                "The fast verification path rejected entry {Sequence} ({Reason}), but the full check found the whole log intact. "
+                + "The full check's result stands; the fast path has a bug.", suspect, fast.SuspectReason);
+        }
+
+        return result;
     }
 
-    /// <summary>
-    /// The result for an intact log, or null as soon as anything does not check out (or the database is not SQLite).
-    /// Reads each row's UTF-8 column bytes straight from SQLite and hashes them in place: nothing is allocated per entry.
-    /// </summary>
-    internal static async Task<AuditVerificationResult?> FastPathAsync(ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>What the fast path concluded: the log is intact, or an entry looked wrong, or the fast path could not run.</summary>
+    internal readonly record struct FastPathResult(AuditVerificationResult? Intact, long? SuspectSequence, string? SuspectReason, string? Unavailable)
     {
-        if (db.Database.GetDbConnection() is not Microsoft.Data.Sqlite.SqliteConnection connection)
+        public static FastPathResult Suspect(long sequence, string reason) => new(null, sequence, reason, null);
+
+        public static FastPathResult CannotRun(string reason) => new(null, null, null, reason);
+    }
+
+    internal static async Task<FastPathResult> FastPathAsync(ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection() is not SqliteConnection connection)
         {
-            return null;
+            return FastPathResult.CannotRun($"the fast path reads SQLite only, and the database is {db.Database.ProviderName}.");
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -71,9 +88,12 @@ public static class AuditChainVerifier
 
         try
         {
-            return Walk(connection.Handle!, progress, cancellationToken) is { } head
-                ? new AuditVerificationResult(head.Count, head.Count, head.HeadHash, System.Diagnostics.Stopwatch.GetElapsedTime(started))
-                : null;
+            var result = Walk(db, connection, progress, cancellationToken);
+            return result.Intact is { } intact ? result with { Intact = intact with { Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started) } } : result;
+        }
+        catch (SqliteException error)
+        {
+            return FastPathResult.CannotRun($"SQLite stopped the read: {error.Message}");
         }
         finally
         {
@@ -84,151 +104,52 @@ public static class AuditChainVerifier
         }
     }
 
-    /// <summary>A run of entries' canonical bytes and stored hashes, handed from the reading core to the hashing core.</summary>
-    private sealed class Batch
-    {
-        public const int Capacity = 1024;
-        public byte[] Arena = new byte[1 << 20];
-        public readonly int[] Ends = new int[Capacity];
-        public readonly byte[] Hashes = new byte[32 * Capacity];
-        public int Count;
-        public int Used;
-    }
-
     /// <summary>
-    /// One core steps through the rows, checks sequence, links and filter columns, and lays each entry's canonical bytes
-    /// into a reused batch; the other hashes the batches. Four batches circulate, so memory is constant.
+    /// One core steps through the rows and checks sequence, links and filter columns; the pipeline hashes on the other.
     /// </summary>
-    private static (long Count, string HeadHash)? Walk(SQLitePCL.sqlite3 handle, IProgress<long>? progress, CancellationToken cancellationToken)
+    private static FastPathResult Walk(ApplicationDbContext db, SqliteConnection connection, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        using var full = new System.Collections.Concurrent.BlockingCollection<Batch>(4);
-        using var free = new System.Collections.Concurrent.BlockingCollection<Batch>(4);
-        for (var i = 0; i < 4; i++)
+        using var reader = SqliteAuditRowReader.TryOpen(db, connection, out var problem);
+        if (reader is null)
         {
-            free.Add(new Batch(), cancellationToken);
+            return FastPathResult.CannotRun($"SQLite refused the query: {problem}");
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var hashing = Task.Run(() =>
-        {
-            Span<byte> digest = stackalloc byte[32];
-            foreach (var batch in full.GetConsumingEnumerable(stop.Token))
-            {
-                var start = 0;
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    System.Security.Cryptography.SHA256.HashData(batch.Arena.AsSpan(start, batch.Ends[i] - start), digest);
-                    if (!digest.SequenceEqual(batch.Hashes.AsSpan(32 * i, 32)))
-                    {
-                        // Unblocks the reader, which may be waiting for a free batch.
-                        stop.Cancel();
-                        return false;
-                    }
-
-                    start = batch.Ends[i];
-                }
-
-                batch.Count = 0;
-                batch.Used = 0;
-                free.Add(batch, stop.Token);
-            }
-
-            return true;
-        }, stop.Token);
-
+        using var hashes = new AuditHashPipeline(cancellationToken);
+        Span<byte> previousHash = stackalloc byte[64];
+        System.Text.Encoding.ASCII.GetBytes(AuditCanonicalEncoding.GenesisHash, previousHash);
+        long expected = 1;
         try
         {
-            var head = Read(handle, full, free, progress, stop.Token);
-            full.CompleteAdding();
-            if (head is null || !hashing.GetAwaiter().GetResult())
+            while (reader.Read(connection))
             {
-                return null;
-            }
-
-            return head;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-        finally
-        {
-            stop.Cancel();
-            full.CompleteAdding();
-            try
-            {
-                hashing.Wait(CancellationToken.None);
-            }
-            catch (AggregateException)
-            {
-                // Cancelled after the result was known.
-            }
-        }
-    }
-
-    private static (long Count, string HeadHash)? Read(
-        SQLitePCL.sqlite3 handle, System.Collections.Concurrent.BlockingCollection<Batch> full, System.Collections.Concurrent.BlockingCollection<Batch> free,
-        IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        const string Sql = """
-            SELECT "Sequence", "Timestamp", "Actor", "Action", "Subject", "Details", "PreviousHash", "Hash", "AgencyId", "CaseNumber", "LegalBasis"
-            FROM "AuditEntries" ORDER BY "Sequence"
-            """;
-        if (SQLitePCL.raw.sqlite3_prepare_v2(handle, Sql, out var statement) != SQLitePCL.raw.SQLITE_OK)
-        {
-            statement.Dispose();
-            return null;
-        }
-
-        using (statement)
-        {
-            Span<byte> previousHash = stackalloc byte[64];
-            System.Text.Encoding.ASCII.GetBytes(AuditCanonicalEncoding.GenesisHash, previousHash);
-            var batch = free.Take(cancellationToken);
-            long expected = 1;
-            int step;
-            while ((step = SQLitePCL.raw.sqlite3_step(statement)) == SQLitePCL.raw.SQLITE_ROW)
-            {
-                var hash = SQLitePCL.raw.sqlite3_column_blob(statement, 7);
-                var details = SQLitePCL.raw.sqlite3_column_blob(statement, 5);
-                var actor = SQLitePCL.raw.sqlite3_column_blob(statement, 2);
-                var action = SQLitePCL.raw.sqlite3_column_blob(statement, 3);
-                var subject = SQLitePCL.raw.sqlite3_column_blob(statement, 4);
-                var agencyId = SQLitePCL.raw.sqlite3_column_type(statement, 8) == SQLitePCL.raw.SQLITE_NULL ? (int?)null : SQLitePCL.raw.sqlite3_column_int(statement, 8);
-                if (SQLitePCL.raw.sqlite3_column_int64(statement, 0) != expected
-                    || hash.Length != 64
-                    || !SQLitePCL.raw.sqlite3_column_blob(statement, 6).SequenceEqual(previousHash)
-                    || !AuditFacets.AgreeWith(details, agencyId,
-                        SQLitePCL.raw.sqlite3_column_blob(statement, 9), SQLitePCL.raw.sqlite3_column_type(statement, 9) == SQLitePCL.raw.SQLITE_NULL,
-                        SQLitePCL.raw.sqlite3_column_blob(statement, 10), SQLitePCL.raw.sqlite3_column_type(statement, 10) == SQLitePCL.raw.SQLITE_NULL))
+                var hash = reader.Hash;
+                if (reader.Sequence != expected)
                 {
-                    return null;
+                    return FastPathResult.Suspect(expected, $"the row found there has sequence {reader.Sequence}");
                 }
 
-                var bound = AuditCanonicalEncoding.CanonicalLengthBound(actor.Length, action.Length, subject.Length, details.Length);
-                if (batch.Count == Batch.Capacity || batch.Used + bound > batch.Arena.Length)
+                if (hash.Length != 64 || !reader.PreviousHash.SequenceEqual(previousHash))
                 {
-                    if (batch.Count > 0)
-                    {
-                        full.Add(batch, cancellationToken);
-                        batch = free.Take(cancellationToken);
-                    }
-
-                    if (bound > batch.Arena.Length)
-                    {
-                        batch.Arena = new byte[bound];
-                    }
+                    return FastPathResult.Suspect(expected, "its previous hash is not the hash of the entry before it");
                 }
 
-                var written = AuditCanonicalEncoding.WriteCanonical(batch.Arena.AsSpan(batch.Used), expected,
-                    SQLitePCL.raw.sqlite3_column_blob(statement, 1), actor, action, subject, details, previousHash);
-                if (written < 0 || !AuditCanonicalEncoding.TryDecodeHex(hash, batch.Hashes.AsSpan(32 * batch.Count, 32)))
+                if (!reader.FacetsAgree())
                 {
-                    return null;
+                    return FastPathResult.Suspect(expected, "its filter columns disagree with its details");
                 }
 
-                batch.Used += written;
-                batch.Ends[batch.Count++] = batch.Used;
+                var actor = reader.Actor;
+                var action = reader.Action;
+                var subject = reader.Subject;
+                var details = reader.Details;
+                var target = hashes.Reserve(AuditCanonicalEncoding.CanonicalLengthBound(actor.Length, action.Length, subject.Length, details.Length));
+                var written = AuditCanonicalEncoding.WriteCanonical(target, expected, reader.Timestamp, actor, action, subject, details, previousHash);
+                if (written < 0 || !hashes.Add(expected, written, hash))
+                {
+                    return FastPathResult.Suspect(expected, "its stored timestamp or hash is not in the form the fast path reads");
+                }
+
                 hash.CopyTo(previousHash);
                 if (expected % 10_000 == 0)
                 {
@@ -237,141 +158,19 @@ public static class AuditChainVerifier
 
                 expected++;
             }
-
-            if (step != SQLitePCL.raw.SQLITE_DONE)
-            {
-                return null;
-            }
-
-            if (batch.Count > 0)
-            {
-                full.Add(batch, cancellationToken);
-            }
-
-            progress?.Report(expected - 1);
-            return (expected - 1, System.Text.Encoding.ASCII.GetString(previousHash));
         }
-    }
-
-    private static async Task<AuditVerificationResult> ClassifyingPathAsync(
-        ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var entries = db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable();
-        await using var cursor = entries.GetAsyncEnumerator(cancellationToken);
-
-        long checkedCount = 0;
-        long expected = 1;
-        var previousHash = AuditCanonicalEncoding.GenesisHash;
-
-        while (await cursor.MoveNextAsync())
+        catch (OperationCanceledException) when (hashes.Stopped.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var entry = cursor.Current;
-            var failure = entry.Sequence != expected || entry.PreviousHash != previousHash
-                || AuditCanonicalEncoding.ComputeHash(entry) != entry.Hash
-                    ? await ClassifyAsync(entry, expected, previousHash, cursor)
-                    : null;
-            failure ??= AuditFacets.AgreeWith(entry)
-                ? null
-                : (entry.Sequence, AuditFailureKind.Edited,
-                    "Its filter columns (agency, case number or legal basis) were changed and no longer match its hashed details.");
-            if (failure is var (sequence, kind, reason))
-            {
-                return new AuditVerificationResult(checkedCount, expected - 1, previousHash,
-                    System.Diagnostics.Stopwatch.GetElapsedTime(started), sequence, kind, reason);
-            }
-
-            checkedCount++;
-            expected++;
-            previousHash = entry.Hash;
-            if (checkedCount % 10_000 == 0)
-            {
-                progress?.Report(checkedCount);
-            }
+            // The hashing core found a mismatch and stopped the pipeline; Complete below says which entry.
         }
 
-        progress?.Report(checkedCount);
-        return new AuditVerificationResult(checkedCount, expected - 1, previousHash,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started));
-    }
-
-    private static async Task<(long, AuditFailureKind, string)?> ClassifyAsync(
-        AuditEntry entry, long expected, string previousHash, IAsyncEnumerator<AuditEntry> cursor)
-    {
-        if (entry.Sequence > expected)
+        if (hashes.Complete() is { } mismatch)
         {
-            return (expected, AuditFailureKind.Missing, entry.Sequence == expected + 1
-                ? $"Entry {expected} is missing: the log goes from {expected - 1} to {entry.Sequence}."
-                : $"Entries {expected} to {entry.Sequence - 1} are missing: the log goes from {expected - 1} to {entry.Sequence}.");
+            return FastPathResult.Suspect(mismatch, "its content does not match its hash");
         }
 
-        var position = entry.Sequence;
-        var selfConsistent = AuditCanonicalEncoding.ComputeHash(entry) == entry.Hash;
-        if (!selfConsistent)
-        {
-            var original = FindOriginalSequence(entry);
-            if (original is null)
-            {
-                return (position, AuditFailureKind.Edited,
-                    $"Entry {position} was edited: its content no longer matches its hash.");
-            }
-
-            if (original < position)
-            {
-                return (original.Value, AuditFailureKind.Inserted,
-                    $"Entry {original} was inserted: the entry now numbered {position} was originally {original}.");
-            }
-
-            // The entry was originally later. If its original predecessor still exists further on, entries were
-            // swapped; if it is gone, entries were removed and the rest renumbered to hide the gap.
-            var predecessor = entry.PreviousHash;
-            while (await cursor.MoveNextAsync())
-            {
-                if (cursor.Current.Hash == predecessor)
-                {
-                    return (position, AuditFailureKind.Reordered,
-                        $"Entry {position} is out of order: it was originally entry {original}.");
-                }
-            }
-
-            return (position, AuditFailureKind.Missing,
-                $"Entry {position} is missing: the entries after it were renumbered to hide the gap (entry {position} was originally {original}).");
-        }
-
-        // The entry is consistent with itself but does not follow its predecessor.
-        if (position > 1 && await cursor.MoveNextAsync())
-        {
-            var next = cursor.Current;
-            if (AuditCanonicalEncoding.ComputeHash(next) != next.Hash
-                && next.PreviousHash == previousHash
-                && AuditCanonicalEncoding.ComputeHash(next, next.Sequence - 1) == next.Hash)
-            {
-                return (position, AuditFailureKind.Inserted,
-                    $"Entry {position} was inserted: the entry after it was originally {position} and follows entry {position - 1}.");
-            }
-        }
-
-        return position == 1
-            ? (1, AuditFailureKind.Edited, "Entry 1 was edited: it does not start from the genesis hash.")
-            : (position - 1, AuditFailureKind.Edited,
-                $"Entry {position - 1} was edited and re-hashed: entry {position} recorded a different hash for it.");
-    }
-
-    private static long? FindOriginalSequence(AuditEntry entry)
-    {
-        for (var offset = 1; offset <= RenumberSearchWindow; offset++)
-        {
-            if (entry.Sequence - offset >= 1 && AuditCanonicalEncoding.ComputeHash(entry, entry.Sequence - offset) == entry.Hash)
-            {
-                return entry.Sequence - offset;
-            }
-
-            if (AuditCanonicalEncoding.ComputeHash(entry, entry.Sequence + offset) == entry.Hash)
-            {
-                return entry.Sequence + offset;
-            }
-        }
-
-        return null;
+        progress?.Report(expected - 1);
+        var head = expected - 1;
+        return new FastPathResult(new AuditVerificationResult(head, head, System.Text.Encoding.ASCII.GetString(previousHash), TimeSpan.Zero), null, null, null);
     }
 }

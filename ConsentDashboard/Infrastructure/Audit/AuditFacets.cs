@@ -3,9 +3,17 @@ using ConsentDashboard.Data;
 
 namespace ConsentDashboard.Infrastructure.Audit;
 
-/// <summary>The filterable facts an entry's Details carry (agency, case, legal basis), copied into index columns.</summary>
+/// <summary>
+/// The filterable facts an entry carries (agency, case, legal basis), copied into index columns. At append time they come
+/// from the event's type (<see cref="AuditEvent.Facets"/>); the verifier reads them back from the hashed details, under
+/// the JSON names the facet interfaces' members are written with.
+/// </summary>
 public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, string? LegalBasis)
 {
+    private static readonly byte[] AgencyIdName = JsonName(nameof(IAgencyFacet.AgencyId));
+    private static readonly byte[] CaseNumberName = JsonName(nameof(ICaseFacet.CaseNumber));
+    private static readonly byte[] LegalBasisName = JsonName(nameof(ILegalBasisFacet.LegalBasis));
+
     public static AuditFacets FromDetails(string detailsJson) => FromDetails(System.Text.Encoding.UTF8.GetBytes(detailsJson));
 
     public static AuditFacets FromDetails(ReadOnlySpan<byte> detailsUtf8)
@@ -26,15 +34,15 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
                     depth--;
                     break;
                 case JsonTokenType.PropertyName when depth == 1:
-                    if (reader.ValueTextEquals("agencyId"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    if (reader.ValueTextEquals(AgencyIdName) && reader.Read() && reader.TokenType == JsonTokenType.Number)
                     {
                         agencyId = reader.GetInt32();
                     }
-                    else if (reader.ValueTextEquals("caseNumber"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                    else if (reader.ValueTextEquals(CaseNumberName) && reader.Read() && reader.TokenType == JsonTokenType.String)
                     {
                         caseNumber = reader.GetString();
                     }
-                    else if (reader.ValueTextEquals("legalBasis"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                    else if (reader.ValueTextEquals(LegalBasisName) && reader.Read() && reader.TokenType == JsonTokenType.String)
                     {
                         legalBasis = reader.GetString();
                     }
@@ -73,7 +81,7 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
                     depth--;
                     break;
                 case JsonTokenType.PropertyName when depth == 1:
-                    if (reader.ValueTextEquals("agencyId"u8) && reader.Read() && reader.TokenType == JsonTokenType.Number)
+                    if (reader.ValueTextEquals(AgencyIdName) && reader.Read() && reader.TokenType == JsonTokenType.Number)
                     {
                         if (agencyId is null || !reader.TryGetInt32(out var value) || value != agencyId)
                         {
@@ -82,7 +90,7 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
 
                         agencySeen = true;
                     }
-                    else if (reader.ValueTextEquals("caseNumber"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                    else if (reader.ValueTextEquals(CaseNumberName) && reader.Read() && reader.TokenType == JsonTokenType.String)
                     {
                         if (caseNumberIsNull || !reader.ValueTextEquals(caseNumber))
                         {
@@ -91,7 +99,7 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
 
                         caseSeen = true;
                     }
-                    else if (reader.ValueTextEquals("legalBasis"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                    else if (reader.ValueTextEquals(LegalBasisName) && reader.Read() && reader.TokenType == JsonTokenType.String)
                     {
                         if (legalBasisIsNull || !reader.ValueTextEquals(legalBasis))
                         {
@@ -107,6 +115,9 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
 
         return agencySeen == agencyId.HasValue && caseSeen == !caseNumberIsNull && basisSeen == !legalBasisIsNull;
     }
+
+    private static byte[] JsonName(string propertyName) =>
+        System.Text.Encoding.UTF8.GetBytes(AuditLog.DetailsJson.PropertyNamingPolicy!.ConvertName(propertyName));
 
     public void ApplyTo(AuditEntry entry)
     {

@@ -21,9 +21,10 @@ public sealed record IntegrityReport(AuditVerificationResult Chain, CheckpointCh
 public static class AuditIntegrity
 {
     public static async Task<IntegrityReport> VerifyAsync(
-        ApplicationDbContext db, string publicKeyPem, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        ApplicationDbContext db, string publicKeyPem, IProgress<long>? progress = null, CancellationToken cancellationToken = default,
+        ILogger? logger = null)
     {
-        var chain = await AuditChainVerifier.VerifyAsync(db, progress, cancellationToken);
+        var chain = await AuditChainVerifier.VerifyAsync(db, progress, cancellationToken, logger);
         var count = await db.AuditCheckpoints.CountAsync(cancellationToken);
         var latest = await db.AuditCheckpoints.AsNoTracking()
             .OrderByDescending(c => c.Sequence).ThenByDescending(c => c.Id)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ConsentDashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -16,7 +17,8 @@ namespace ConsentDashboard.Infrastructure.Audit;
 /// </remarks>
 public sealed class AuditLog(TimeProvider time)
 {
-    internal static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+    /// <summary>How event records become details: camelCase names, enums by name. Part of what the hash covers.</summary>
+    public static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private readonly SemaphoreSlim _appendLock = new(1, 1);
 
@@ -58,7 +60,7 @@ public sealed class AuditScope : IAsyncDisposable
     /// names the resident the entry is about, for the auditor's pseudonym filter.
     /// </summary>
     public async Task<AuditEntry> AppendAsync(
-        string actor, string action, string subject, object details, CancellationToken cancellationToken = default, string? residentId = null)
+        string actor, string subject, AuditEvent details, string? residentId = null, CancellationToken cancellationToken = default)
     {
         if (_head is null)
         {
@@ -74,13 +76,13 @@ public sealed class AuditScope : IAsyncDisposable
             Sequence = _head.Value.Sequence + 1,
             Timestamp = AuditCanonicalEncoding.Normalise(_time.GetUtcNow().UtcDateTime),
             Actor = actor,
-            Action = action,
+            Action = details.Action,
             Subject = subject,
-            Details = JsonSerializer.Serialize(details, AuditLog.DetailsJson),
+            Details = JsonSerializer.Serialize(details, details.GetType(), AuditLog.DetailsJson),
             PreviousHash = _head.Value.Hash,
         };
         entry.Hash = AuditCanonicalEncoding.ComputeHash(entry);
-        AuditFacets.FromDetails(entry.Details).ApplyTo(entry);
+        details.Facets.ApplyTo(entry);
         entry.ResidentId = residentId;
         _db.AuditEntries.Add(entry);
         _head = (entry.Sequence, entry.Hash);

@@ -45,10 +45,13 @@ public static class OfflineVerifier
         var options = new DbContextOptionsBuilder<ApplicationDbContext>()
             .UseSqlite(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly }.ToString())
             .Options;
+        // The verifier's warnings (a slow path taken, a fast-path fault) go to standard error, apart from the result.
+        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
         try
         {
             await using var db = new ApplicationDbContext(options);
-            var report = await AuditIntegrity.VerifyAsync(db, await File.ReadAllTextAsync(publicKey));
+            var report = await AuditIntegrity.VerifyAsync(db, await File.ReadAllTextAsync(publicKey), logger: loggers.CreateLogger(Command));
             var chain = report.Chain;
             await output.WriteLineAsync($"Entries checked: {chain.EntriesChecked:N0} in {chain.Duration.TotalMilliseconds:N0} ms");
             if (chain.IsValid)

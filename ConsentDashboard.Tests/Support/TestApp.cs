@@ -1,0 +1,70 @@
+using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ConsentDashboard.Tests.Support;
+
+/// <summary>
+/// The app's own services, registered by <c>AddConsentDashboard</c> exactly as the web host does, on a migrated SQLite
+/// file and data folder of their own, with the test's clock. A test overrides only what it must; no constructor is
+/// called by hand, so a service that gains a dependency needs no change here.
+/// </summary>
+public sealed class TestApp : IDbContextFactory<ApplicationDbContext>, IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ServiceProvider _provider;
+    private readonly IServiceScope _scope;
+
+    private TestApp(FakeTimeProvider time, IDictionary<string, string?> settings, Action<IServiceCollection>? overrides)
+    {
+        Time = time;
+        settings["ConsentDashboard:DataFolder"] = _folder.Path;
+        Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<IConfiguration>(Configuration);
+        services.AddSingleton<IWebHostEnvironment>(new FixedEnvironment(_folder.Path));
+        services.AddSingleton<TimeProvider>(time);
+        services.AddConsentDashboard(Configuration);
+        overrides?.Invoke(services);
+        _provider = services.BuildServiceProvider();
+        _scope = _provider.CreateScope();
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public IConfiguration Configuration { get; }
+
+    public string DataFolder => _folder.Path;
+
+    public string ConnectionString => ConsentDashboardSetup.DatabaseConnectionString(_provider);
+
+    /// <summary>One scope for the test's lifetime: the app's services are stateless per operation.</summary>
+    public IServiceProvider Services => _scope.ServiceProvider;
+
+    public static async Task<TestApp> CreateAsync(
+        FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null)
+    {
+        var app = new TestApp(time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero)),
+            settings ?? new Dictionary<string, string?>(), overrides);
+        await using var db = app.CreateDbContext();
+        await db.Database.MigrateAsync();
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        return app;
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    public ApplicationDbContext CreateDbContext() => Get<IDbContextFactory<ApplicationDbContext>>().CreateDbContext();
+
+    public void Dispose()
+    {
+        _scope.Dispose();
+        _provider.Dispose();
+        _folder.Dispose();
+    }
+}

@@ -1,0 +1,115 @@
+using System.Text.Json.Serialization;
+using ConsentDashboard.Data;
+
+namespace ConsentDashboard.Infrastructure.Audit;
+
+/// <summary>
+/// What one audit entry records. Each action has a record of its own, named after the action; the record is written
+/// as the entry's hashed <c>Details</c> JSON, and the facets auditors filter by come from the interfaces it implements.
+/// </summary>
+public abstract record AuditEvent
+{
+    /// <summary>The action stored with the entry: the record's name, so an action and its details cannot disagree.</summary>
+    [JsonIgnore]
+    public string Action => GetType().Name;
+
+    [JsonIgnore]
+    public AuditFacets Facets => new(
+        (this as IAgencyFacet)?.AgencyId,
+        (this as ICaseFacet)?.CaseNumber,
+        (this as ILegalBasisFacet)?.LegalBasis.ToString());
+}
+
+/// <summary>The entry concerns one agency: auditors filter by it and the transparency report counts per agency.</summary>
+public interface IAgencyFacet
+{
+    int AgencyId { get; }
+}
+
+/// <summary>The entry concerns one case number of its agency.</summary>
+public interface ICaseFacet
+{
+    string? CaseNumber { get; }
+}
+
+/// <summary>The entry concerns a disclosure made under a legal basis.</summary>
+public interface ILegalBasisFacet
+{
+    LegalBasis LegalBasis { get; }
+}
+
+/// <summary>Every action the log records, each with the record its details are written as. Nothing else is ever appended.</summary>
+public static class AuditActions
+{
+    public static readonly IReadOnlyList<Type> Records =
+    [
+        typeof(RequestCreated), typeof(RequestWithdrawn), typeof(RequestExpired),
+        typeof(DisclosureCreated), typeof(DisclosureRevoked), typeof(DisclosureExpired), typeof(ClipViewed), typeof(ClipDownloaded),
+        typeof(LogViewed), typeof(LogVerified), typeof(LogExported), typeof(CheckpointSigned), typeof(ReportViewed),
+    ];
+
+    /// <summary>Every action's name, for the auditor's filter.</summary>
+    public static readonly IReadOnlyList<string> All = Records.Select(r => r.Name).ToList();
+}
+
+/// <summary>An officer filed a request; <paramref name="Notified"/> is for auditors only and never reaches an agency.</summary>
+public sealed record RequestCreated(
+    int AgencyId, string CaseNumber, IncidentType IncidentType, double RadiusMeters, DateTime WindowStart, DateTime WindowEnd,
+    DateTime ExpiresAt, int Notified) : AuditEvent, IAgencyFacet, ICaseFacet;
+
+public sealed record RequestWithdrawn(int AgencyId, string CaseNumber, DateTime WithdrawnAt) : AuditEvent, IAgencyFacet, ICaseFacet;
+
+public sealed record RequestExpired(int AgencyId, string CaseNumber, DateTime ExpiresAt) : AuditEvent, IAgencyFacet, ICaseFacet;
+
+/// <summary>A resident gave one clip to an agency.</summary>
+public sealed record DisclosureCreated(
+    int AgencyId, Guid? RequestId, string? CaseNumber, IncidentType? IncidentType, LegalBasis LegalBasis, Guid ClipId, string ClipSha256,
+    DateTime ClipStart, DateTime ClipEnd, ContactFields RevealedContactFields, bool AllowDownload, DateTime AccessExpiresAt)
+    : AuditEvent, IAgencyFacet, ICaseFacet, ILegalBasisFacet;
+
+/// <summary>The fields every entry about one existing disclosure repeats, so each can be filtered on its own.</summary>
+public abstract record DisclosureEvent(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256)
+    : AuditEvent, IAgencyFacet, ICaseFacet, ILegalBasisFacet;
+
+/// <summary>The resident ended the agency's access.</summary>
+public sealed record DisclosureRevoked(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, DateTime RevokedAt)
+    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256)
+{
+    public static DisclosureRevoked Of(Disclosure d, DateTime revokedAt) =>
+        new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256, revokedAt);
+}
+
+/// <summary>The agency's access ended at the expiry the resident chose.</summary>
+public sealed record DisclosureExpired(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, DateTime ExpiredAt)
+    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256)
+{
+    public static DisclosureExpired Of(Disclosure d) =>
+        new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256, d.AccessExpiresAt);
+}
+
+/// <summary>An officer opened a disclosed clip.</summary>
+public sealed record ClipViewed(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256)
+    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256)
+{
+    public static ClipViewed Of(Disclosure d) => new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256);
+}
+
+/// <summary>An officer downloaded a disclosed clip the resident allowed to be downloaded.</summary>
+public sealed record ClipDownloaded(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256)
+    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256)
+{
+    public static ClipDownloaded Of(Disclosure d) => new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256);
+}
+
+/// <summary>An auditor looked at the log (the first page of a query).</summary>
+public sealed record LogViewed(string Filter, string Sort) : AuditEvent;
+
+public sealed record LogVerified(
+    bool IsValid, long EntriesChecked, long HeadSequence, long? FailedSequence, string? Failure, long? CheckpointSequence, string? CheckpointProblem)
+    : AuditEvent;
+
+public sealed record LogExported(string Filter, string Format) : AuditEvent;
+
+public sealed record CheckpointSigned(long Sequence, string Hash, string KeyId) : AuditEvent;
+
+public sealed record ReportViewed(int AgencyId, int Year) : AuditEvent, IAgencyFacet;
