@@ -18,7 +18,7 @@ namespace ConsentDashboard.Tests.Features.Requests;
 /// </summary>
 public sealed class RefusalIsInvisibleTests
 {
-    private const string Case = "LBPD-2026-04417";
+    private const string Case = "DIFF-2026-1";
 
     private enum Answer
     {
@@ -35,7 +35,8 @@ public sealed class RefusalIsInvisibleTests
         await using var db = app.CreateDbContext();
         var residentId = await db.Users.Where(u => u.Email == DemoAccounts.Resident).Select(u => u.Id).SingleAsync();
         var resident = Principals.For(residentId, Roles.Resident);
-        var noticeId = await db.RequestNotices.Where(n => n.ResidentId == residentId && n.Request!.CaseNumber == Case).Select(n => n.Id).SingleAsync();
+        var requestId = await FileRequestOverAClipOfAsync(app, scope.ServiceProvider, residentId);
+        var noticeId = await db.RequestNotices.Where(n => n.ResidentId == residentId && n.RequestId == requestId).Select(n => n.Id).SingleAsync();
         var notices = scope.ServiceProvider.GetRequiredService<NoticeService>();
         string? sharedSha = null;
         switch (answer)
@@ -55,6 +56,23 @@ public sealed class RefusalIsInvisibleTests
         }
 
         return (await OfficerView.CaptureAsync(app, DemoAccounts.Officer), sharedSha);
+    }
+
+    /// <summary>The test's own request, filed by the demo officer over the resident's earliest clip, so no demo data is assumed.</summary>
+    private static async Task<Guid> FileRequestOverAClipOfAsync(AppFactory app, IServiceProvider services, string residentId)
+    {
+        await using var db = app.CreateDbContext();
+        var clip = await db.Clips.Where(c => c.Camera!.OwnerId == residentId && c.Camera.IsActive)
+            .OrderBy(c => c.RecordedStart)
+            .Select(c => new { c.RecordedStart, c.Camera!.Latitude, c.Camera.Longitude })
+            .FirstAsync();
+        var officerId = await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync();
+        return await services.GetRequiredService<AgencyRequestService>().FileAsync(Principals.For(officerId, Roles.Officer), new FootageRequestInput
+        {
+            CaseNumber = Case, IncidentType = IncidentType.Burglary, Description = "A break-in on the resident's street.", OfficerContact = "desk",
+            CenterLatitude = clip.Latitude, CenterLongitude = clip.Longitude, RadiusMeters = 300,
+            WindowStart = clip.RecordedStart.AddMinutes(-10), WindowEnd = clip.RecordedStart.AddMinutes(20), ExpiresInDays = 7,
+        });
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class AgencyRequestService(
 {
     public const string NotFound = "This request does not exist or belongs to another agency.";
 
-    /// <summary>The least time a successful filing takes to answer, well above the fan-out's own time (7 ms at a million cameras).</summary>
+    /// <summary>The least time a successful filing takes to answer, well above what the fan-out itself takes (see the README's fan-out benchmark).</summary>
     public static readonly TimeSpan FilingResponseFloor = TimeSpan.FromMilliseconds(300);
 
     public RequestLimits Limits => limits.Value;
