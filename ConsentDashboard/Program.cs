@@ -1,6 +1,7 @@
 using ConsentDashboard.Components;
 using ConsentDashboard.Components.Account;
 using ConsentDashboard.Data;
+using ConsentDashboard.Features.Admin;
 using ConsentDashboard.Features.Clips;
 using ConsentDashboard.Features.Audit;
 using ConsentDashboard.Features.Disclosures;
@@ -9,10 +10,13 @@ using ConsentDashboard.Infrastructure.Audit;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 
-// An auditor's check of a database copy, without starting the web app.
-if (args is [OfflineVerifier.Command, ..])
+// Commands that run without starting the web app: an auditor's check of a database copy, an operator's first admin.
+switch (args)
 {
-    return await OfflineVerifier.RunAsync(args[1..], Console.Out, Console.Error);
+    case [OfflineVerifier.Command, ..]:
+        return await OfflineVerifier.RunAsync(args[1..], Console.Out, Console.Error);
+    case [CreateAdminCommand.Command, ..]:
+        return await CreateAdminCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error);
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -34,16 +38,13 @@ builder.Services.AddAuthorization();
 
 builder.AddConsentDashboard();
 
-builder.Services.AddIdentityCore<ApplicationUser>(options =>
-    {
-        options.SignIn.RequireConfirmedAccount = true;
-    })
-    .AddRoles<IdentityRole>()
-    .AddEntityFrameworkStores<ApplicationDbContext>()
-    .AddSignInManager()
-    .AddDefaultTokenProviders();
-
 var app = builder.Build();
+// Checked on the built app, whose settings include everything a host or test supplied.
+if (ConsentDashboardSetup.MissingRequiredSetting(app.Configuration, app.Environment) is { } missing)
+{
+    await Console.Error.WriteLineAsync($"ConsentDashboard cannot start: {missing}");
+    return 1;
+}
 
 // No stack trace ever reaches a user, in Development too.
 app.UseExceptionHandler("/Error", createScopeForErrors: true);

@@ -44,8 +44,7 @@ public sealed class AuditWorld : IDisposable
     private async Task SeedAsync(int count, Random random)
     {
         await using var db = Database.CreateDbContext();
-        var roles = Roles.All.ToDictionary(r => r, r => new IdentityRole(r) { NormalizedName = r.ToUpperInvariant() });
-        db.Roles.AddRange(roles.Values);
+        var roles = await db.Roles.ToDictionaryAsync(r => r.Name!);
         for (var i = 0; i < 3; i++)
         {
             Agencies.Add(new Agency { Name = $"Agency {i}", Jurisdiction = "J" });

@@ -15,19 +15,21 @@ namespace ConsentDashboard.Tests.Support;
 /// </summary>
 public sealed class TestApp : IDbContextFactory<ApplicationDbContext>, IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder? _folder;
     private readonly ServiceProvider _provider;
     private readonly IServiceScope _scope;
 
-    private TestApp(FakeTimeProvider time, IDictionary<string, string?> settings, Action<IServiceCollection>? overrides)
+    private TestApp(FakeTimeProvider time, IDictionary<string, string?> settings, Action<IServiceCollection>? overrides, string? dataFolder)
     {
         Time = time;
-        settings["ConsentDashboard:DataFolder"] = _folder.Path;
+        _folder = dataFolder is null ? new TempFolder() : null;
+        DataFolder = dataFolder ?? _folder!.Path;
+        settings["ConsentDashboard:DataFolder"] = DataFolder;
         Configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(Configuration);
-        services.AddSingleton<IWebHostEnvironment>(new FixedEnvironment(_folder.Path));
+        services.AddSingleton<IWebHostEnvironment>(new FixedEnvironment(DataFolder));
         services.AddSingleton<TimeProvider>(time);
         services.AddConsentDashboard(Configuration);
         overrides?.Invoke(services);
@@ -39,21 +41,24 @@ public sealed class TestApp : IDbContextFactory<ApplicationDbContext>, IDisposab
 
     public IConfiguration Configuration { get; }
 
-    public string DataFolder => _folder.Path;
+    public string DataFolder { get; }
 
     public string ConnectionString => ConsentDashboardSetup.DatabaseConnectionString(_provider);
 
     /// <summary>One scope for the test's lifetime: the app's services are stateless per operation.</summary>
     public IServiceProvider Services => _scope.ServiceProvider;
 
+    /// <summary>
+    /// A migrated database with every role. Given <paramref name="dataFolder"/>, the app opens that folder (and does not
+    /// delete it) the way a restarted process opens what an earlier one left.
+    /// </summary>
     public static async Task<TestApp> CreateAsync(
-        FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null)
+        FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null,
+        string? dataFolder = null)
     {
         var app = new TestApp(time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero)),
-            settings ?? new Dictionary<string, string?>(), overrides);
-        await using var db = app.CreateDbContext();
-        await db.Database.MigrateAsync();
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            settings ?? new Dictionary<string, string?>(), overrides, dataFolder);
+        await app._provider.MigrateAndEnsureRolesAsync();
         return app;
     }
 
@@ -65,6 +70,6 @@ public sealed class TestApp : IDbContextFactory<ApplicationDbContext>, IDisposab
     {
         _scope.Dispose();
         _provider.Dispose();
-        _folder.Dispose();
+        _folder?.Dispose();
     }
 }

@@ -19,4 +19,13 @@ public class ApplicationUser : IdentityUser
     public string? PostalAddress { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>A resident hears about each new request by e-mail unless they turn it off.</summary>
+    public bool EmailAboutRequests { get; set; } = true;
+
+    /// <summary>The IANA zone e-mails give times in: the browser's at registration, changeable in preferences.</summary>
+    public string? TimeZone { get; set; }
+
+    /// <summary>When an admin disabled this staff account; a disabled account cannot sign in.</summary>
+    public DateTime? DisabledAt { get; set; }
 }

@@ -11,6 +11,12 @@ public sealed class ConsentDashboardOptions
     /// <summary>Seed the demo city into an empty database at start.</summary>
     public bool SeedDemoData { get; set; }
 
+    /// <summary>The address people open the app at; links in e-mails and printed by commands start with it.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5178";
+
+    /// <summary>A link to a page of the app, for an e-mail or the console.</summary>
+    public string LinkTo(string pathAndQuery) => $"{PublicBaseUrl.TrimEnd('/')}/{pathAndQuery.TrimStart('/')}";
+
     /// <summary>Largest clip a resident may upload, in bytes.</summary>
     public long MaxClipBytes { get; set; } = 200L * 1024 * 1024;
 }

@@ -10,6 +10,7 @@ using FluentValidation;
 using ConsentDashboard.Features.Requests;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Infrastructure.Clips;
+using ConsentDashboard.Infrastructure.Mail;
 using ConsentDashboard.Infrastructure.Seeding;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -48,6 +49,15 @@ public static class ConsentDashboardSetup
         services.AddOptions<KeyManagementOptions>().Configure<DataFolder, ILoggerFactory>((keys, folder, loggers) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder.Combine("keys")), loggers));
 
+        services.AddIdentityCore<ApplicationUser>(identity => identity.SignIn.RequireConfirmedAccount = true)
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ApplicationDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName)
+            .AddTokenProvider<FirstAdminTokenProvider>(FirstAdminTokenProvider.ProviderName);
+        // A disabled staff account's cookie stops working within a minute, not the default half hour.
+        services.Configure<SecurityStampValidatorOptions>(stamp => stamp.ValidationInterval = TimeSpan.FromMinutes(1));
         services.Configure<IdentityOptions>(identity =>
         {
             // The Identity tables (passkeys included) the migrations create; the DbContext reads it when building its model.
@@ -75,7 +85,14 @@ public static class ConsentDashboardSetup
         services.TryAddTimeProvider();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ClipStorage>();
-        services.AddSingleton<IEmailSender<ApplicationUser>, LoggingEmailSender>();
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.SectionName));
+        services.AddSingleton<MailOutbox>();
+        services.AddSingleton<IMailTransport>(provider => provider.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured
+            ? ActivatorUtilities.CreateInstance<SmtpMailTransport>(provider)
+            : ActivatorUtilities.CreateInstance<PickupFolderMailTransport>(provider));
+        services.AddSingleton<MailDelivery>();
+        services.AddHostedService(provider => provider.GetRequiredService<MailDelivery>());
+        services.AddSingleton<IEmailSender<ApplicationUser>, OutboxEmailSender>();
         services.AddScoped<DemoCity>();
 
         services.AddValidatorsFromAssemblyContaining<ConsentDashboardOptions>(includeInternalTypes: true);
@@ -88,6 +105,7 @@ public static class ConsentDashboardSetup
         services.AddScoped<DisclosureService>();
         services.AddScoped<ConsentReceipts>();
         services.AddScoped<AgencyRequestService>();
+        services.AddSingleton<RequestNoticeMail>();
         services.AddScoped<RequestExpiry>();
         services.AddScoped<DisclosureExpiry>();
         services.AddHostedService<ExpirySweeper>();
@@ -99,7 +117,33 @@ public static class ConsentDashboardSetup
         services.AddSingleton<AuditCheckpoints>();
         services.AddHostedService<AuditCheckpointScheduler>();
         services.AddScoped<AdminDirectoryService>();
+        services.AddScoped<AgencyAdminService>();
+        services.AddScoped<StaffAccounts>();
+        services.AddScoped<StaffPasswordLinks>();
         return services;
+    }
+
+    /// <summary>
+    /// The one setting a real deployment cannot run without, named, or null when all are there. Development needs none:
+    /// without SMTP it writes e-mail to files.
+    /// </summary>
+    public static string? MissingRequiredSetting(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment())
+        {
+            return null;
+        }
+
+        var smtp = configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions();
+        if (!smtp.IsConfigured)
+        {
+            return $"{SmtpOptions.SectionName}:Host is not set: residents and staff could not be sent any e-mail. Set it (and FromAddress) to your SMTP server.";
+        }
+
+        var options = configuration.GetSection(ConsentDashboardOptions.SectionName).Get<ConsentDashboardOptions>() ?? new ConsentDashboardOptions();
+        return Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? null
+            : $"{ConsentDashboardOptions.SectionName}:PublicBaseUrl is not an absolute http(s) address: links in e-mails would not work. Set it to the address people open, such as https://consent.example.org.";
     }
 
     /// <summary>The configured connection string, or a SQLite file in the data folder.</summary>
@@ -122,7 +166,34 @@ public static class ConsentDashboardSetup
     /// <summary>Applies migrations, ensures the roles exist, and seeds the demo city when that is switched on.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        await app.Services.MigrateAndEnsureRolesAsync();
         await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        if (services.GetRequiredService<IMailTransport>() is PickupFolderMailTransport folder)
+        {
+            Console.WriteLine($"No SMTP server is configured: e-mail is written as .eml files to {folder.Destination}");
+        }
+
+        var options = services.GetRequiredService<IOptions<ConsentDashboardOptions>>().Value;
+        if (!options.SeedDemoData)
+        {
+            return;
+        }
+
+        await services.GetRequiredService<DemoCity>().SeedIfEmptyAsync();
+        var userManager = services.GetRequiredService<UserManager<ApplicationUser>>();
+        if (await userManager.FindByEmailAsync(DemoCity.SignIns[0].Email) is null)
+        {
+            return;
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() => PrintDemoSignIns(app));
+    }
+
+    /// <summary>Brings the database to the newest migration and makes sure every role exists: what any entry point needs first.</summary>
+    public static async Task MigrateAndEnsureRolesAsync(this IServiceProvider root)
+    {
+        await using var scope = root.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var dbFactory = services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>();
         await using (var db = await dbFactory.CreateDbContextAsync())
@@ -143,21 +214,6 @@ public static class ConsentDashboardSetup
                 await roles.CreateAsync(new IdentityRole(role));
             }
         }
-
-        var options = services.GetRequiredService<IOptions<ConsentDashboardOptions>>().Value;
-        if (!options.SeedDemoData)
-        {
-            return;
-        }
-
-        await services.GetRequiredService<DemoCity>().SeedIfEmptyAsync();
-        var userManager = services.GetRequiredService<UserManager<ApplicationUser>>();
-        if (await userManager.FindByEmailAsync(DemoCity.SignIns[0].Email) is null)
-        {
-            return;
-        }
-
-        app.Lifetime.ApplicationStarted.Register(() => PrintDemoSignIns(app));
     }
 
     private static void PrintDemoSignIns(WebApplication app)

@@ -59,6 +59,9 @@ public sealed class ViewerClock
         return $"{start.ToString("ddd d MMM, HH:mm:ss", Culture)}–{end.ToString(start.Date == end.Date ? "HH:mm:ss" : "ddd d MMM, HH:mm:ss", Culture)}{Suffix}";
     }
 
+    /// <summary>"Tuesday 3 November 2026": a day, for an e-mail that gives no times of day.</summary>
+    public string Day(DateTime utc) => ToLocal(utc).ToString("dddd d MMMM yyyy", Culture);
+
     /// <summary>"3 Nov 2026, 21:04".</summary>
     public string Moment(DateTime utc) => ToLocal(utc).ToString("d MMM yyyy, HH:mm", Culture) + Suffix;
 

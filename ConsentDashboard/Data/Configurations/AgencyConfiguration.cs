@@ -9,6 +9,8 @@ public sealed class AgencyConfiguration : IEntityTypeConfiguration<Agency>
     {
         builder.Property(a => a.Name).HasMaxLength(200).IsRequired();
         builder.Property(a => a.Jurisdiction).HasMaxLength(200).IsRequired();
+        builder.Property(a => a.ContactEmail).HasMaxLength(256);
+        builder.Property(a => a.IsActive).HasDefaultValue(true);
         builder.HasIndex(a => a.Name).IsUnique();
     }
 }

@@ -9,6 +9,8 @@ public sealed class ApplicationUserConfiguration : IEntityTypeConfiguration<Appl
     {
         builder.Property(u => u.DisplayName).HasMaxLength(100);
         builder.Property(u => u.PostalAddress).HasMaxLength(300);
+        builder.Property(u => u.TimeZone).HasMaxLength(64);
+        builder.Property(u => u.EmailAboutRequests).HasDefaultValue(true);
         builder.HasOne(u => u.Agency).WithMany().HasForeignKey(u => u.AgencyId).OnDelete(DeleteBehavior.Restrict);
     }
 }

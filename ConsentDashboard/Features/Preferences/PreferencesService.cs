@@ -22,7 +22,8 @@ public sealed record ResidentContact(string DisplayName, string? Email, string? 
     };
 }
 
-public sealed record ResidentPreferences(bool OptedOutOfAllRequests, IReadOnlyList<BlockedAgency> BlockedAgencies, ResidentContact Contact);
+public sealed record ResidentPreferences(
+    bool OptedOutOfAllRequests, bool EmailAboutRequests, string? TimeZone, IReadOnlyList<BlockedAgency> BlockedAgencies, ResidentContact Contact);
 
 /// <summary>A resident's own settings: whether they receive requests at all, which agencies they blocked, their contact details.</summary>
 public sealed class PreferencesService(IDbContextFactory<ApplicationDbContext> dbFactory, IValidator<ContactDetailsInput> contactValidator)
@@ -37,7 +38,7 @@ public sealed class PreferencesService(IDbContextFactory<ApplicationDbContext> d
             .OrderBy(b => b.Agency!.Name)
             .Select(b => new BlockedAgency(b.AgencyId, b.Agency!.Name, b.Agency.Jurisdiction, b.CreatedAt))
             .ToListAsync(cancellationToken);
-        return new ResidentPreferences(resident.OptedOutOfAllRequests, blocked,
+        return new ResidentPreferences(resident.OptedOutOfAllRequests, resident.EmailAboutRequests, resident.TimeZone, blocked,
             new ResidentContact(resident.DisplayName, resident.Email, resident.PhoneNumber, resident.PostalAddress));
     }
 
@@ -48,6 +49,34 @@ public sealed class PreferencesService(IDbContextFactory<ApplicationDbContext> d
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Users.Where(u => u.Id == residentId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.OptedOutOfAllRequests, optedOut), cancellationToken);
+    }
+
+    /// <summary>Whether a new request also arrives as an e-mail. The inbox shows every request either way.</summary>
+    public async Task SetEmailAboutRequestsAsync(ClaimsPrincipal user, bool email, CancellationToken cancellationToken = default)
+    {
+        var residentId = user.RequireRole(Roles.Resident);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Users.Where(u => u.Id == residentId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.EmailAboutRequests, email), cancellationToken);
+    }
+
+    /// <summary>The time zone e-mails give times in; an unknown zone is refused.</summary>
+    public async Task SetTimeZoneAsync(ClaimsPrincipal user, string zoneId, CancellationToken cancellationToken = default)
+    {
+        var residentId = user.RequireRole(Roles.Resident);
+        if (ViewerClock.FromZoneId(zoneId) is not { IsUtc: false } clock)
+        {
+            if (zoneId != "UTC")
+            {
+                throw new ActionRefusedException($"\"{zoneId}\" is not a time zone this server knows.");
+            }
+
+            clock = ViewerClock.Utc;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Users.Where(u => u.Id == residentId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.TimeZone, clock.IsUtc ? null : clock.Zone.Id), cancellationToken);
     }
 
     public async Task UnblockAsync(ClaimsPrincipal user, int agencyId, CancellationToken cancellationToken = default)

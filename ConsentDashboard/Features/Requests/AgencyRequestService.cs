@@ -3,6 +3,7 @@ using ConsentDashboard.Data;
 using ConsentDashboard.Features.Inbox;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Mail;
 using ConsentDashboard.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -60,6 +61,8 @@ public sealed class AgencyRequestService(
     IValidator<RequestFiling> validator,
     IOptions<RequestLimits> limits,
     InboxNotifier notifier,
+    RequestNoticeMail noticeMail,
+    MailOutbox outbox,
     TimeProvider time)
 {
     public const string NotFound = "This request does not exist or belongs to another agency.";
@@ -135,7 +138,12 @@ public sealed class AgencyRequestService(
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var agencyId = await AgencyOfAsync(db, user, cancellationToken);
-        List<string> notified;
+        if (!await db.Agencies.AnyAsync(a => a.Id == agencyId && a.IsActive, cancellationToken))
+        {
+            throw new ActionRefusedException("Your agency has been deactivated, so it cannot file new requests. Ask your administrator.");
+        }
+
+        List<RequestNotice> notified;
         FootageRequest request;
         await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
         {
@@ -160,10 +168,12 @@ public sealed class AgencyRequestService(
                 Status = RequestStatus.Open,
             };
             notified = await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request, cancellationToken);
+            await noticeMail.QueueAsync(db, request, notified, cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 
-        notifier.Publish(notified);
+        notifier.Publish(notified.Select(n => n.ResidentId));
+        outbox.Wake();
 
         // Writing one notice per resident takes time, so how long filing took would hint at how many were notified.
         // Every successful filing answers after the same floor instead.

@@ -34,25 +34,26 @@ public static class NoticeFanOut
 
     /// <summary>
     /// Adds the request, one notice per matched resident, and the <c>RequestCreated</c> entry to the scope. Returns the
-    /// residents to wake once the scope commits; callers must never show an officer anything derived from it.
+    /// notices, whose residents are to be told once the scope commits; callers must never show an officer anything derived from them.
     /// </summary>
-    public static async Task<List<string>> AddRequestWithNoticesAsync(
+    public static async Task<List<RequestNotice>> AddRequestWithNoticesAsync(
         ApplicationDbContext db, AuditScope audit, FootageRequest request, CancellationToken cancellationToken = default)
     {
         var residents = await FindResidentsAsync(db, request.AgencyId, request.CenterLatitude, request.CenterLongitude,
             request.RadiusMeters, cancellationToken);
         db.FootageRequests.Add(request);
-        db.RequestNotices.AddRange(residents.Select(residentId => new RequestNotice
+        var notices = residents.Select(residentId => new RequestNotice
         {
             Id = Guid.NewGuid(),
             RequestId = request.Id,
             ResidentId = residentId,
             Status = NoticeStatus.Pending,
             CreatedAt = request.CreatedAt,
-        }));
+        }).ToList();
+        db.RequestNotices.AddRange(notices);
         await audit.AppendAsync(AuditActors.User(request.OfficerId), $"request:{request.Id}", new RequestCreated(
             request.AgencyId, request.CaseNumber, request.IncidentType, request.RadiusMeters, request.WindowStart, request.WindowEnd,
             request.ExpiresAt, residents.Count), cancellationToken: cancellationToken);
-        return residents;
+        return notices;
     }
 }

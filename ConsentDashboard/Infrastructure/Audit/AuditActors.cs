@@ -7,6 +7,9 @@ public static class AuditActors
 
     public const string System = "system";
 
+    /// <summary>An operator at the command line (<c>create-admin</c>).</summary>
+    public const string CommandLine = "system:cli";
+
     public static string User(string userId) => UserPrefix + userId;
 
     /// <summary>The account id behind an actor, or null for the system.</summary>

@@ -15,7 +15,7 @@ public abstract record AuditEvent
 
     [JsonIgnore]
     public AuditFacets Facets => new(
-        (this as IAgencyFacet)?.AgencyId,
+        (this as IAgencyFacet)?.AgencyId ?? (this as IOptionalAgencyFacet)?.AgencyId,
         (this as ICaseFacet)?.CaseNumber,
         (this as ILegalBasisFacet)?.LegalBasis.ToString());
 }
@@ -24,6 +24,12 @@ public abstract record AuditEvent
 public interface IAgencyFacet
 {
     int AgencyId { get; }
+}
+
+/// <summary>The entry concerns an agency when it has one (an officer's account), and no agency otherwise.</summary>
+public interface IOptionalAgencyFacet
+{
+    int? AgencyId { get; }
 }
 
 /// <summary>The entry concerns one case number of its agency.</summary>
@@ -46,6 +52,8 @@ public static class AuditActions
         typeof(RequestCreated), typeof(RequestWithdrawn), typeof(RequestExpired),
         typeof(DisclosureCreated), typeof(DisclosureRevoked), typeof(DisclosureExpired), typeof(ClipViewed), typeof(ClipDownloaded),
         typeof(LogViewed), typeof(LogVerified), typeof(LogExported), typeof(CheckpointSigned), typeof(ReportViewed),
+        typeof(AdminCreated), typeof(AgencyCreated), typeof(AgencyChanged), typeof(StaffInvited), typeof(StaffDisabled), typeof(StaffEnabled),
+        typeof(StaffMoved), typeof(AccountDeleted),
     ];
 
     /// <summary>Every action's name, for the auditor's filter.</summary>
@@ -113,3 +121,24 @@ public sealed record LogExported(string Filter, string Format) : AuditEvent;
 public sealed record CheckpointSigned(long Sequence, string Hash, string KeyId) : AuditEvent;
 
 public sealed record ReportViewed(int AgencyId, int Year) : AuditEvent, IAgencyFacet;
+
+/// <summary>The <c>create-admin</c> command made an admin account (actor <c>system:cli</c>).</summary>
+public sealed record AdminCreated(string StaffId, string Name) : AuditEvent;
+
+public sealed record AgencyCreated(int AgencyId, string Name, string Jurisdiction, string? ContactEmail) : AuditEvent, IAgencyFacet;
+
+/// <summary>An admin renamed, moved, re-addressed, deactivated or reactivated an agency; the record holds the new state.</summary>
+public sealed record AgencyChanged(int AgencyId, string Name, string Jurisdiction, string? ContactEmail, bool IsActive) : AuditEvent, IAgencyFacet;
+
+/// <summary>An admin gave someone a staff account: who gave whom police or oversight access is on the record.</summary>
+public sealed record StaffInvited(string StaffId, string Name, string Role, int? AgencyId) : AuditEvent, IOptionalAgencyFacet;
+
+public sealed record StaffDisabled(string StaffId, string Name, string Role, int? AgencyId) : AuditEvent, IOptionalAgencyFacet;
+
+public sealed record StaffEnabled(string StaffId, string Name, string Role, int? AgencyId) : AuditEvent, IOptionalAgencyFacet;
+
+/// <summary>An officer now belongs to another agency; the facet is the agency they joined.</summary>
+public sealed record StaffMoved(string StaffId, string Name, int FromAgencyId, int AgencyId) : AuditEvent, IAgencyFacet;
+
+/// <summary>A resident deleted their account: their live disclosures were revoked in the same transaction.</summary>
+public sealed record AccountDeleted(int DisclosuresRevoked, int CamerasDeleted, int ClipsDeleted) : AuditEvent;

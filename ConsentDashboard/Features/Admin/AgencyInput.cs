@@ -1,0 +1,41 @@
+using ConsentDashboard.Data;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConsentDashboard.Features.Admin;
+
+/// <summary>What an admin enters for an agency. <see cref="Id"/> is null for a new one.</summary>
+public sealed class AgencyInput
+{
+    public int? Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public string Jurisdiction { get; set; } = "";
+
+    public string? ContactEmail { get; set; }
+}
+
+public sealed class AgencyInputValidator : AbstractValidator<AgencyInput>
+{
+    public AgencyInputValidator(IDbContextFactory<ApplicationDbContext> dbFactory)
+    {
+        RuleFor(a => a.Name).Cascade(CascadeMode.Stop)
+            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Enter the agency's name.")
+            .MaximumLength(200).WithMessage("Keep the name to 200 characters.")
+            .MustAsync(async (input, name, cancellationToken) =>
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+                var trimmed = name.Trim();
+                return !await db.Agencies.AnyAsync(a => a.Name == trimmed && a.Id != input.Id, cancellationToken);
+            })
+            .WithMessage("Another agency already has this name.");
+        RuleFor(a => a.Jurisdiction).Cascade(CascadeMode.Stop)
+            .Must(j => !string.IsNullOrWhiteSpace(j)).WithMessage("Enter the jurisdiction, such as the city or county.")
+            .MaximumLength(200).WithMessage("Keep the jurisdiction to 200 characters.");
+        RuleFor(a => a.ContactEmail).Cascade(CascadeMode.Stop)
+            .MaximumLength(256).WithMessage("Keep the e-mail address to 256 characters.")
+            .EmailAddress().WithMessage("Enter an e-mail address such as records@police.example, or leave it empty.")
+            .When(a => !string.IsNullOrWhiteSpace(a.ContactEmail));
+    }
+}

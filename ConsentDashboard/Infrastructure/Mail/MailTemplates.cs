@@ -1,0 +1,75 @@
+using System.Text.Encodings.Web;
+
+namespace ConsentDashboard.Infrastructure.Mail;
+
+/// <summary>
+/// The words of every e-mail the product sends. Each message goes to one person, names only what concerns them, and
+/// carries at most one link. Values are HTML-encoded for the HTML part.
+/// </summary>
+public static class MailTemplates
+{
+    public static MailContent ConfirmAccount(string name, string link) => Compose(
+        "Confirm your ConsentDashboard account",
+        $"Hello {name},",
+        ["Please confirm your e-mail address to finish creating your ConsentDashboard account."],
+        ("Confirm my address", link),
+        "If you did not create an account, you can ignore this message.");
+
+    public static MailContent ResetPassword(string name, string link) => Compose(
+        "Choose a new ConsentDashboard password",
+        $"Hello {name},",
+        ["Someone asked to reset the password of your ConsentDashboard account. The link below works once, for one day."],
+        ("Choose a new password", link),
+        "If it was not you, ignore this message: your password stays as it is.");
+
+    public static MailContent ResetCode(string name, string code) => Compose(
+        "Your ConsentDashboard password reset code",
+        $"Hello {name},",
+        [$"Someone asked to reset the password of your ConsentDashboard account. Your code is {code}."],
+        null,
+        "If it was not you, ignore this message: your password stays as it is.");
+
+    public static MailContent Invitation(string name, string role, string? agency, string link, TimeSpan validFor) => Compose(
+        "You have a ConsentDashboard staff account",
+        $"Hello {name},",
+        [
+            agency is null
+                ? $"An administrator created a ConsentDashboard account for you as {Article(role)} {role.ToLowerInvariant()}."
+                : $"An administrator created a ConsentDashboard account for you as an officer of {agency}.",
+            $"Choose your password with the link below within {validFor.TotalHours:0} hours. After that, the page lets you ask for a new link.",
+        ],
+        ("Choose my password", link),
+        "If you did not expect this, tell your administrator; nobody can sign in to the account until a password is chosen.");
+
+    /// <summary>A new footage request reached the resident. No area, no map, nothing about anyone else.</summary>
+    public static MailContent RequestNotice(string name, string agency, string incident, string windowDay, string closes, string link) => Compose(
+        $"{agency} asks for camera footage ({incident.ToLowerInvariant()})",
+        $"Hello {name},",
+        [
+            $"{agency} is asking residents with cameras nearby for footage of {windowDay}, about an incident recorded as {incident.ToLowerInvariant()}.",
+            $"You decide, clip by clip, whether to share anything. Declining or doing nothing is private: the agency never learns who was asked or who said no. The request closes {closes}.",
+        ],
+        ("Open the request", link),
+        "You can stop these e-mails in your preferences. There will be no reminder.");
+
+    private static string Article(string word) => "AEIOU".Contains(char.ToUpperInvariant(word[0])) ? "an" : "a";
+
+    private static MailContent Compose(string subject, string greeting, string[] paragraphs, (string Label, string Url)? link, string footer)
+    {
+        string[] lines = link is { } action ? [greeting, .. paragraphs, $"{action.Label}: {action.Url}", footer] : [greeting, .. paragraphs, footer];
+        var text = string.Join("\n\n", lines) + "\n";
+        var html = HtmlEncoder.Default;
+        var body = string.Concat(paragraphs.Select(p => $"<p>{html.Encode(p)}</p>"));
+        var button = link is { } a
+            ? $"""<p><a href="{html.Encode(a.Url)}" style="background: #1f5f4a; color: #ffffff; padding: 10px 16px; border-radius: 4px; text-decoration: none;">{html.Encode(a.Label)}</a></p>"""
+            : "";
+        var htmlText = $"""
+            <!DOCTYPE html>
+            <html lang="en"><body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1b1b;">
+            <p>{html.Encode(greeting)}</p>{body}{button}
+            <p style="color: #555555;">{html.Encode(footer)}</p>
+            </body></html>
+            """;
+        return new MailContent(subject, text, htmlText);
+    }
+}
