@@ -1,5 +1,6 @@
 using ConsentDashboard.Components.Account;
 using ConsentDashboard.Data;
+using ConsentDashboard.Features.Account;
 using ConsentDashboard.Features.Admin;
 using ConsentDashboard.Features.Audit;
 using ConsentDashboard.Features.Cameras;
@@ -117,6 +118,7 @@ public static class ConsentDashboardSetup
         services.AddSingleton<AuditCheckpoints>();
         services.AddHostedService<AuditCheckpointScheduler>();
         services.AddScoped<AdminDirectoryService>();
+        services.AddSingleton<PersonalDataService>();
         services.AddScoped<AgencyAdminService>();
         services.AddScoped<StaffAccounts>();
         services.AddScoped<StaffPasswordLinks>();
