@@ -15,11 +15,18 @@ public class AppFactory : WebApplicationFactory<Program>
 
     public string DataFolder => _folder.Path;
 
+    /// <summary>More settings for this host (an SMTP server, say), applied over the defaults.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("ConsentDashboard:DataFolder", _folder.Path);
         builder.UseSetting("ConsentDashboard:SeedDemoData", "true");
+        foreach (var (name, value) in Settings)
+        {
+            builder.UseSetting(name, value);
+        }
     }
 
     public ApplicationDbContext CreateDbContext() =>

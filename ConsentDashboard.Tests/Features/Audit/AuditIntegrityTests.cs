@@ -182,20 +182,9 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
         return path;
     }
 
-    /// <summary>Runs the app's own executable with the verify-log command, as an auditor would from a shell.</summary>
     private static async Task<(int ExitCode, string Output, string Error)> RunVerifyLogAsync(params string[] arguments)
     {
-        var app = Path.Combine(AppContext.BaseDirectory, "ConsentDashboard.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { app, OfflineVerifier.Command }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (process.ExitCode, await output, await error);
+        var result = await AppCommand.RunAsync([OfflineVerifier.Command, .. arguments]);
+        return (result.ExitCode, result.Output, result.Error);
     }
 }
