@@ -80,7 +80,7 @@ public class AuditGridBenchmarks
         var database = await AuditBenchmarkDatabase.OpenAsync(1_000_000);
         var folder = Path.Combine(Path.GetTempPath(), "consentdashboard-benchmarks", "keys");
         Directory.CreateDirectory(folder);
-        var dataFolder = new DataFolder(Options.Create(new ConsentDashboardOptions { DataFolder = folder }), new Environment(folder));
+        var dataFolder = new DataFolder(Options.Create(new ConsentDashboardOptions { DataFolder = folder }), new BenchmarkEnvironment(folder));
         var pseudonyms = new ResidentPseudonyms(dataFolder);
         var signer = new AuditCheckpointSigner(dataFolder);
         _service = new AuditLogService(database, new AuditLog(TimeProvider.System), pseudonyms, signer, new AuditCheckpoints(database, signer, TimeProvider.System),
@@ -106,14 +106,4 @@ public class AuditGridBenchmarks
 
     [Benchmark(Description = "first page of the grid")]
     public async Task<int> FirstPageAsync() => (await _service.PageAsync(_auditor, _filter, new AuditSort(), 0, 25)).Rows.Count;
-
-    private sealed class Environment(string root) : IWebHostEnvironment
-    {
-        public string WebRootPath { get; set; } = root;
-        public IFileProvider WebRootFileProvider { get; set; } = new NullFileProvider();
-        public string ApplicationName { get; set; } = "ConsentDashboard";
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
-        public string ContentRootPath { get; set; } = root;
-        public string EnvironmentName { get; set; } = "Benchmark";
-    }
 }

@@ -44,7 +44,7 @@ public sealed class BenchmarkDatabase : IDbContextFactory<ApplicationDbContext>
     {
         var folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "consentdashboard-benchmarks");
         Directory.CreateDirectory(folder);
-        var path = System.IO.Path.Combine(folder, $"{name}-{cameras}-{residents}-v1.db");
+        var path = System.IO.Path.Combine(folder, $"{name}-{cameras}-{residents}-v2.db");
         var database = new BenchmarkDatabase(path);
         if (File.Exists(path + ".ready"))
         {
