@@ -4,6 +4,11 @@ using System.Net;
 using System.Net.Sockets;
 using MimeKit;
 using SmtpServer;
+using System.IO.Pipelines;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using SmtpServer.IO;
+using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
@@ -25,6 +30,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(_store);
+        services.Add(new NoDelayListenerFactory());
         _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
     }
 
@@ -93,6 +99,55 @@ public sealed class TestSmtpServer : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// Accepts connections with Nagle's algorithm off. The library's own listener leaves it on, so when a client pipelines
+    /// commands the second reply waits for the client's delayed ACK: about 40 ms a message, a harness artefact that a
+    /// real mail server does not have.
+    /// </summary>
+    private sealed class NoDelayListenerFactory : IEndpointListenerFactory
+    {
+        public IEndpointListener CreateListener(IEndpointDefinition endpointDefinition)
+        {
+            var listener = new TcpListener(endpointDefinition.Endpoint);
+            listener.Start();
+            return new Listener(listener);
+        }
+
+        private sealed class Listener(TcpListener listener) : IEndpointListener
+        {
+            public async Task<ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
+            {
+                var client = await listener.AcceptTcpClientAsync(cancellationToken);
+                client.NoDelay = true;
+                return new Pipe(client);
+            }
+
+            public void Dispose() => listener.Stop();
+        }
+
+        /// <summary>A plain-text pipe over the connection; the tests' server offers no STARTTLS.</summary>
+        private sealed class Pipe(TcpClient client) : ISecurableDuplexPipe
+        {
+            private readonly NetworkStream _stream = client.GetStream();
+
+            public PipeReader Input => _input ??= PipeReader.Create(_stream);
+
+            public PipeWriter Output => _output ??= PipeWriter.Create(_stream);
+
+            private PipeReader? _input;
+            private PipeWriter? _output;
+
+            public bool IsSecure => false;
+
+            public SslProtocols SslProtocol => SslProtocols.None;
+
+            public Task UpgradeAsync(X509Certificate certificate, SslProtocols protocols, CancellationToken cancellationToken = default) =>
+                throw new NotSupportedException("The test SMTP server does not offer TLS.");
+
+            public void Dispose() => client.Dispose();
+        }
     }
 
     private sealed class Store : MessageStore

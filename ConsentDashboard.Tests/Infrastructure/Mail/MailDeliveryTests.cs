@@ -67,6 +67,12 @@ public sealed class MailDeliveryTests : IAsyncLifetime
             Assert.All(waiting, m => Assert.False(string.IsNullOrEmpty(m.LastError)));
         }
 
+        var admin = Principals.For("admin", ConsentDashboard.Infrastructure.Roles.Admin);
+        var directory = app.Get<ConsentDashboard.Features.Admin.AdminDirectoryService>();
+        var queued = await directory.MailQueueAsync(admin);
+        Assert.Equal((2, 0, $"127.0.0.1:{port}"), (queued.Waiting, queued.SentToday, queued.Destination));
+        Assert.False(string.IsNullOrEmpty(queued.LastError));
+
         await using var back = TestSmtpServer.Start(port);
         // Not yet due: the wait after a failure is respected.
         Assert.Equal(0, await delivery.DeliverDueAsync());
@@ -74,6 +80,8 @@ public sealed class MailDeliveryTests : IAsyncLifetime
         Assert.Equal(2, await delivery.DeliverDueAsync());
         Assert.Equal(0, await delivery.DeliverDueAsync());
         Assert.Equal(2, back.Messages.Count);
+        var drained = await directory.MailQueueAsync(admin);
+        Assert.Equal((0, 2, null), (drained.Waiting, drained.SentToday, drained.LastError));
     }
 
     [Fact]

@@ -37,7 +37,19 @@ public sealed class SmtpMailTransport(IOptions<SmtpOptions> options) : IMailTran
                 SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
                 _ => SecureSocketOptions.Auto,
             };
-            await client.ConnectAsync(settings.Host!, settings.Port, security, cancellationToken);
+            // Small SMTP commands go out at once: with Nagle's algorithm each would wait for the server's delayed ACK (~40 ms).
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(settings.Host!, settings.Port, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            await client.ConnectAsync(socket, settings.Host!, settings.Port, security, cancellationToken);
             if (!string.IsNullOrEmpty(settings.UserName))
             {
                 await client.AuthenticateAsync(settings.UserName, settings.Password ?? "", cancellationToken);
