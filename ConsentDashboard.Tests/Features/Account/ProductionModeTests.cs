@@ -50,12 +50,8 @@ public sealed class ProductionModeTests : IAsyncLifetime
         Assert.Contains("Check your e-mail", knownPage);
         Assert.DoesNotContain("ConfirmEmail", knownPage);
         Assert.DoesNotContain("confirm-link", knownPage);
-        Assert.Equal(Normalise(knownPage), Normalise(await unknown.Content.ReadAsStringAsync()));
+        Assert.Equal(Markup.WithoutPerRenderTokens(knownPage), Markup.WithoutPerRenderTokens(await unknown.Content.ReadAsStringAsync()));
     }
-
-    /// <summary>The page without the per-response tokens that differ on every render.</summary>
-    private static string Normalise(string page) =>
-        System.Text.RegularExpressions.Regex.Replace(page, "(value|content)=\"[A-Za-z0-9_\\-:=+/]{20,}\"", "$1=\"…\"");
 
     [Fact]
     public async Task WithoutAnSmtpServer_ProductionRefusesToStart_WithOneLineNamingTheSetting()
