@@ -39,13 +39,16 @@ builder.Services.AddAuthorization();
 builder.AddConsentDashboard();
 
 var app = builder.Build();
-// Checked on the built app, whose settings include everything a host or test supplied.
-if (ConsentDashboardSetup.MissingRequiredSetting(app.Configuration, app.Environment) is { } missing)
+// Checked on the built app, whose settings include everything a host or test supplied, before anything uses them.
+if (app.StartProblem() is { } problem)
 {
-    await Console.Error.WriteLineAsync($"ConsentDashboard cannot start: {missing}");
+    await Console.Error.WriteLineAsync($"ConsentDashboard cannot start: {problem}");
     return 1;
 }
 
+// Client addresses from X-Forwarded-For only when a known proxy sent them (ConsentDashboard:RateLimits:KnownProxies).
+app.UseForwardedHeaders();
+app.UseSecurityHeaders();
 // No stack trace ever reaches a user, in Development too.
 app.UseExceptionHandler("/Error", createScopeForErrors: true);
 if (!app.Environment.IsDevelopment())
@@ -56,11 +59,13 @@ if (!app.Environment.IsDevelopment())
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+    // Our own policy (SecurityHeaders) already says frame-ancestors 'self'.
+    .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
 app.MapAdditionalIdentityEndpoints();
 app.MapClipContent();
@@ -70,7 +75,17 @@ app.MapAuditExports();
 app.MapGet("/audit/checkpoint-public-key.pem", (AuditCheckpointSigner signer) =>
     Results.File(System.Text.Encoding.ASCII.GetBytes(signer.PublicKeyPem), "application/x-pem-file", "consentdashboard-checkpoint-key.pem"));
 
-await app.PrepareDatabaseAsync();
+try
+{
+    await app.PrepareDatabaseAsync();
+}
+catch (Microsoft.Data.Sqlite.SqliteException error)
+{
+    // One line an operator can act on, not a stack trace.
+    await Console.Error.WriteLineAsync($"ConsentDashboard cannot start: {error.Message}");
+    return 1;
+}
+
 app.Run();
 return 0;
 

@@ -23,6 +23,9 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         builder.UseSetting("ConsentDashboard:DataFolder", _folder.Path);
         builder.UseSetting("ConsentDashboard:SeedDemoData", "true");
+        // Every test client shares one address; the limits themselves are tested with their real values (RateLimitTests).
+        builder.UseSetting("ConsentDashboard:RateLimits:AccountFormsPerHour", "100000");
+        builder.UseSetting("ConsentDashboard:RateLimits:ExportsPerHour", "100000");
         foreach (var (name, value) in Settings)
         {
             builder.UseSetting(name, value);

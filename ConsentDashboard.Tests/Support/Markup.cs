@@ -6,7 +6,7 @@ namespace ConsentDashboard.Tests.Support;
 public static partial class Markup
 {
     public static string WithoutPerRenderTokens(string html) =>
-        AntiforgeryValue().Replace(CircuitMarker().Replace(html, ""), "value=\"(token)\"");
+        Nonce().Replace(AntiforgeryValue().Replace(CircuitMarker().Replace(html, ""), "value=\"(token)\""), "nonce=\"(nonce)\"");
 
     // Circuit descriptors and the encrypted persisted-state blob differ on every render, whatever the data.
     [GeneratedRegex(@"<!--Blazor[:-][\s\S]*?-->")]
@@ -14,4 +14,8 @@ public static partial class Markup
 
     [GeneratedRegex("value=\"CfDJ8[^\"]*\"")]
     private static partial Regex AntiforgeryValue();
+
+    // The Content-Security-Policy nonce is new for every response.
+    [GeneratedRegex("nonce=\"[^\"]*\"")]
+    private static partial Regex Nonce();
 }

@@ -6,7 +6,8 @@ namespace ConsentDashboard.Tests.Support;
 /// <summary>Drives the real server-rendered Identity forms over HTTP, antiforgery token included.</summary>
 public static partial class SignIn
 {
-    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IDictionary<string, string> fields)
+    /// <summary>Opens the page at <paramref name="path"/> and posts its form (hidden fields included) to <paramref name="action"/>, or back to the page.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path, IDictionary<string, string> fields, string? action = null)
     {
         var page = await client.GetStringAsync(path);
         var form = new Dictionary<string, string>(fields);
@@ -15,7 +16,7 @@ public static partial class SignIn
             form.TryAdd(WebUtility.HtmlDecode(hidden.Groups["name"].Value), WebUtility.HtmlDecode(hidden.Groups["value"].Value));
         }
 
-        return await client.PostAsync(path, new FormUrlEncodedContent(form));
+        return await client.PostAsync(action ?? path, new FormUrlEncodedContent(form));
     }
 
     public static Task<HttpResponseMessage> AttemptAsync(HttpClient client, string email, string password) =>

@@ -82,6 +82,8 @@ public static class ConsentDashboardSetup
             cookie.AccessDeniedPath = "/Account/AccessDenied";
         });
 
+        services.AddConsentDashboardRateLimits(configuration);
+        services.AddSingleton<SignInThrottle>();
         services.AddMudServices();
         services.TryAddTimeProvider();
         services.AddSingleton<AuditLog>();
@@ -123,6 +125,25 @@ public static class ConsentDashboardSetup
         services.AddScoped<StaffAccounts>();
         services.AddScoped<StaffPasswordLinks>();
         return services;
+    }
+
+    /// <summary>Why the app cannot start (a missing setting, an unusable data folder), in one line, or null.</summary>
+    public static string? StartProblem(this WebApplication app)
+    {
+        if (MissingRequiredSetting(app.Configuration, app.Environment) is { } missing)
+        {
+            return missing;
+        }
+
+        try
+        {
+            app.Services.GetRequiredService<DataFolder>();
+            return null;
+        }
+        catch (DataFolderUnusableException unusable)
+        {
+            return unusable.Message;
+        }
     }
 
     /// <summary>

@@ -2,13 +2,28 @@ using Microsoft.Extensions.Options;
 
 namespace ConsentDashboard.Infrastructure;
 
+/// <summary>The data folder cannot be created or written: the app cannot keep anything, so it does not start.</summary>
+public sealed class DataFolderUnusableException(string path, string reason)
+    : Exception($"the data folder {path} cannot be used: {reason} Set ConsentDashboard:DataFolder to a folder this process can write.");
+
 /// <summary>The resolved, existing data folder: database, clip bytes and keys live here, never under wwwroot.</summary>
 public sealed class DataFolder
 {
     public DataFolder(IOptions<ConsentDashboardOptions> options, IWebHostEnvironment environment)
     {
         Path = System.IO.Path.GetFullPath(options.Value.DataFolder, environment.ContentRootPath);
-        Directory.CreateDirectory(Path);
+        try
+        {
+            Directory.CreateDirectory(Path);
+            // A folder that exists but cannot be written fails here, with its name, rather than deep inside SQLite.
+            var probe = System.IO.Path.Combine(Path, $".write-check-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFolderUnusableException(Path, error.Message);
+        }
     }
 
     public string Path { get; }

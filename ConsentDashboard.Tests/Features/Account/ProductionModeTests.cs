@@ -67,4 +67,25 @@ public sealed class ProductionModeTests : IAsyncLifetime
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("ConsentDashboard cannot start: ConsentDashboard:Smtp:Host is not set", line);
     }
+
+    [Fact]
+    public async Task AnUnusableDataFolder_StopsTheStart_WithOneLineNamingTheFolder()
+    {
+        // A folder that can never be made: its parent is a file.
+        var blocker = Path.Combine(_folder.Path, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "");
+        var dataFolder = Path.Combine(blocker, "data");
+
+        var result = await AppCommand.RunAsync([], new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ConsentDashboard__DataFolder"] = dataFolder,
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"ConsentDashboard cannot start: the data folder {dataFolder} cannot be used:", line);
+        Assert.DoesNotContain("   at ", result.Output + result.Error);
+    }
 }

@@ -81,5 +81,10 @@ public static class CreateAdminCommand
             await error.WriteLineAsync($"Refused: {refused.Message}");
             return 1;
         }
+        catch (Exception failure) when (failure is DataFolderUnusableException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await error.WriteLineAsync($"Cannot run: {failure.Message}");
+            return 2;
+        }
     }
 }

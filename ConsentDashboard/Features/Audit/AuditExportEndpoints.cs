@@ -18,8 +18,10 @@ public static class AuditExportEndpoints
 
     public static IEndpointRouteBuilder MapAuditExports(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/audit/export.csv", ExportCsvAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Auditor));
-        endpoints.MapGet("/audit/export.jsonl", ExportJsonLinesAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Auditor));
+        endpoints.MapGet("/audit/export.csv", ExportCsvAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Auditor))
+            .RequireRateLimiting(RateLimits.ExportsPolicy);
+        endpoints.MapGet("/audit/export.jsonl", ExportJsonLinesAsync).RequireAuthorization(policy => policy.RequireRole(Roles.Auditor))
+            .RequireRateLimiting(RateLimits.ExportsPolicy);
         return endpoints;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Validation;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Features.Audit;
@@ -35,6 +36,7 @@ public sealed class AuditLogService(
     ResidentPseudonyms pseudonyms,
     AuditCheckpointSigner signer,
     AuditCheckpoints checkpoints,
+    PerUserLimit limits,
     ILogger<AuditLogService> logger)
 {
     /// <summary>Counting stops here; the grid then says "more than".</summary>
@@ -121,6 +123,12 @@ public sealed class AuditLogService(
     public async Task<AuditCheckpoint?> SignCheckpointAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         var auditorId = user.RequireRole(Roles.Auditor);
+        if (!limits.TryTakeCheckpoint(auditorId))
+        {
+            // Each signing is itself a log entry; the hourly checkpoint is signed anyway.
+            throw new ActionRefusedException("You have signed many checkpoints in the last hour. The app signs one every hour by itself; try again later.");
+        }
+
         var checkpoint = await checkpoints.SignHeadAsync(cancellationToken);
         if (checkpoint is not null)
         {

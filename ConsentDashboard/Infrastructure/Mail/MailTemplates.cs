@@ -22,6 +22,15 @@ public static class MailTemplates
         ("Choose a new password", link),
         "If it was not you, ignore this message: your password stays as it is.");
 
+    /// <summary>Someone tried to register an address that already has an account; only its owner hears about it.</summary>
+    public static MailContent AlreadyRegistered(string name, string resetLink) => Compose(
+        "Someone tried to register your address on ConsentDashboard",
+        $"Hello {name},",
+        ["Someone just tried to create a ConsentDashboard account with this e-mail address, which already has one. No new account was made.",
+            "If it was you, sign in as usual; if you forgot your password, choose a new one with the link below."],
+        ("Choose a new password", resetLink),
+        "If it was not you, you need do nothing: your account is unchanged.");
+
     public static MailContent ResetCode(string name, string code) => Compose(
         "Your ConsentDashboard password reset code",
         $"Hello {name},",
