@@ -84,7 +84,7 @@ public class AuditGridBenchmarks
         var pseudonyms = new ResidentPseudonyms(dataFolder);
         var signer = new AuditCheckpointSigner(dataFolder);
         _service = new AuditLogService(database, new AuditLog(TimeProvider.System), pseudonyms, signer, new AuditCheckpoints(database, signer, TimeProvider.System),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLogService>.Instance);
+            new PerUserLimit(Options.Create(new RateLimitOptions())), Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLogService>.Instance);
         _auditor = new(new System.Security.Claims.ClaimsIdentity(
             [new(System.Security.Claims.ClaimTypes.NameIdentifier, "benchmark-auditor"), new(System.Security.Claims.ClaimTypes.Role, Roles.Auditor)], "Benchmark"));
         await using var db = database.CreateDbContext();

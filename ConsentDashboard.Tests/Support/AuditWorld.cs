@@ -82,13 +82,13 @@ public sealed class AuditWorld : IDisposable
                         SampleEvents.Request(agency, caseNumber, notified: random.Next(0, 40)));
                     break;
                 case 1 or 2:
-                    await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Disclosure(agency, caseNumber, basis), resident);
+                    await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Disclosure(agency, caseNumber, basis, resident));
                     break;
                 case 3:
-                    await audit.AppendAsync($"user:{officer.Id}", $"disclosure:{Guid.NewGuid()}", SampleEvents.View(agency, caseNumber, basis), resident);
+                    await audit.AppendAsync($"user:{officer.Id}", $"disclosure:{Guid.NewGuid()}", SampleEvents.View(agency, caseNumber, basis, resident));
                     break;
                 case 4:
-                    await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Revocation(agency, caseNumber, basis), resident);
+                    await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Revocation(agency, caseNumber, basis, resident));
                     break;
                 default:
                     await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}", new RequestExpired(agency, caseNumber, Time.GetUtcNow().UtcDateTime));

@@ -12,11 +12,13 @@ public static class SampleEvents
     public static RequestCreated Request(int agencyId, string caseNumber, int notified = 0) =>
         new(agencyId, caseNumber, IncidentType.Burglary, 300, At, At.AddHours(1), At.AddDays(7), notified);
 
-    public static DisclosureCreated Disclosure(int agencyId, string? caseNumber, LegalBasis basis) =>
-        new(agencyId, Guid.NewGuid(), caseNumber, IncidentType.Burglary, basis, Guid.NewGuid(), Sha256, At, At.AddMinutes(1), ContactFields.None, false, At.AddDays(30));
+    public static DisclosureCreated Disclosure(int agencyId, string? caseNumber, LegalBasis basis, string residentId = "resident-1") =>
+        new(agencyId, Guid.NewGuid(), caseNumber, IncidentType.Burglary, basis, Guid.NewGuid(), Sha256, At, At.AddMinutes(1), ContactFields.None, false,
+            At.AddDays(30), residentId);
 
-    public static ClipViewed View(int agencyId, string? caseNumber, LegalBasis basis) => new(agencyId, Guid.NewGuid(), caseNumber, basis, Guid.NewGuid(), Sha256);
+    public static ClipViewed View(int agencyId, string? caseNumber, LegalBasis basis, string residentId = "resident-1") =>
+        new(agencyId, Guid.NewGuid(), caseNumber, basis, Guid.NewGuid(), Sha256, residentId);
 
-    public static DisclosureRevoked Revocation(int agencyId, string? caseNumber, LegalBasis basis) =>
-        new(agencyId, Guid.NewGuid(), caseNumber, basis, Guid.NewGuid(), Sha256, At.AddDays(1));
+    public static DisclosureRevoked Revocation(int agencyId, string? caseNumber, LegalBasis basis, string residentId = "resident-1") =>
+        new(agencyId, Guid.NewGuid(), caseNumber, basis, Guid.NewGuid(), Sha256, residentId, At.AddDays(1));
 }

@@ -39,7 +39,7 @@ public sealed class PersonalDataTests : IAsyncLifetime
         await using (var audit = await _scenario.AuditLog.BeginAsync(db))
         {
             var disclosure = await db.Disclosures.Include(d => d.Request).SingleAsync();
-            await audit.AppendAsync(AuditActors.User(_scenario.Officer.Id), $"disclosure:{disclosure.Id}", ClipViewed.Of(disclosure), disclosure.ResidentId);
+            await audit.AppendAsync(AuditActors.User(_scenario.Officer.Id), $"disclosure:{disclosure.Id}", ClipViewed.Of(disclosure));
             await audit.CommitAsync();
         }
 

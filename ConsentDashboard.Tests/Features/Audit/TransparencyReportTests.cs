@@ -112,10 +112,10 @@ public sealed class TransparencyReportServiceTests : IAsyncLifetime
         {
             var resident = $"resident-{i % 14}";
             await audit.AppendAsync($"user:{resident}", $"disclosure:{i}",
-                SampleEvents.Disclosure(_agencyId, "M", i < 30 ? LegalBasis.Consent : LegalBasis.Warrant), resident);
+                SampleEvents.Disclosure(_agencyId, "M", i < 30 ? LegalBasis.Consent : LegalBasis.Warrant, resident));
         }
 
-        await audit.AppendAsync("user:resident-1", "disclosure:1", SampleEvents.Revocation(_agencyId, null, LegalBasis.Consent), "resident-1");
+        await audit.AppendAsync("user:resident-1", "disclosure:1", SampleEvents.Revocation(_agencyId, null, LegalBasis.Consent, "resident-1"));
         // Another agency's activity never appears in this agency's report.
         await audit.AppendAsync("user:officer", "request:x", SampleEvents.Request(_world.Agencies[1].Id, "X", notified: 99));
         await audit.CommitAsync();

@@ -42,7 +42,7 @@ public sealed class AuditEventsTests : IAsyncLifetime
         await using (var db = _app.CreateDbContext())
         await using (var audit = await _app.Get<AuditLog>().BeginAsync(db))
         {
-            await audit.AppendAsync(AuditActors.System, "test:1", sample, "resident-1");
+            await audit.AppendAsync(AuditActors.System, "test:1", sample);
             await audit.CommitAsync();
         }
 
@@ -50,7 +50,7 @@ public sealed class AuditEventsTests : IAsyncLifetime
         var entry = await check.AuditEntries.AsNoTracking().SingleAsync();
         Assert.Equal(action, entry.Action);
         Assert.Equal(sample, JsonSerializer.Deserialize(entry.Details, type, AuditLog.DetailsJson));
-        Assert.Equal(sample.Facets, new AuditFacets(entry.AgencyId, entry.CaseNumber, entry.LegalBasis));
+        Assert.Equal(sample.Facets, new AuditFacets(entry.AgencyId, entry.CaseNumber, entry.LegalBasis, entry.ResidentId));
         Assert.Equal(sample.Facets, AuditFacets.FromDetails(entry.Details));
         Assert.Equal(AuditCanonicalEncoding.ComputeHash(entry), entry.Hash);
         var verified = await AuditChainVerifier.VerifyAsync(check);
@@ -59,13 +59,13 @@ public sealed class AuditEventsTests : IAsyncLifetime
     }
 
     [Fact]
-    public void FacetsComeFromTheType_SoADisclosureEntryCarriesAgencyCaseAndBasis()
+    public void FacetsComeFromTheType_SoADisclosureEntryCarriesAgencyCaseBasisAndResident()
     {
-        var disclosure = SampleEvents.Disclosure(4, "C-9", LegalBasis.Warrant);
+        var disclosure = SampleEvents.Disclosure(4, "C-9", LegalBasis.Warrant, "resident-9");
         var report = new ReportViewed(4, 2026);
         var view = new LogViewed("none", "sequence");
 
-        Assert.Equal(new AuditFacets(4, "C-9", "Warrant"), disclosure.Facets);
+        Assert.Equal(new AuditFacets(4, "C-9", "Warrant", "resident-9"), disclosure.Facets);
         Assert.Equal(new AuditFacets(4, null, null), report.Facets);
         Assert.Equal(default, view.Facets);
     }
@@ -86,6 +86,8 @@ public sealed class AuditEventsTests : IAsyncLifetime
             AgencyId = 1,
             CaseNumber = "LB-1",
             LegalBasis = "Consent",
+            // Before the resident was hashed with the entry, only this column named them.
+            ResidentId = "resident-legacy",
         };
         legacy.Hash = AuditCanonicalEncoding.ComputeHash(legacy);
         await using (var db = _app.CreateDbContext())
@@ -136,5 +138,29 @@ public sealed class AuditEventsTests : IAsyncLifetime
             _ when underlying == typeof(Guid) => Guid.NewGuid(),
             _ => throw new NotSupportedException($"Give the sample a value of {type}."),
         };
+    }
+
+    [Fact]
+    public async Task AnEntryMovedToAnotherResident_IsCaughtAsEdited_ButARemovedResidentColumnOnAnOtherEntryIsToo()
+    {
+        await using (var db = _app.CreateDbContext())
+        await using (var audit = await _app.Get<AuditLog>().BeginAsync(db))
+        {
+            await audit.AppendAsync("user:resident-a", "disclosure:1", SampleEvents.Disclosure(1, "C-1", LegalBasis.Consent, "resident-a"));
+            await audit.AppendAsync("user:auditor", "log", new LogViewed("none", "sequence"));
+            await audit.CommitAsync();
+        }
+
+        await using var check = _app.CreateDbContext();
+        await check.Database.ExecuteSqlRawAsync("""DROP TRIGGER IF EXISTS "AuditEntries_RefuseUpdate";""");
+        await check.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "ResidentId" = 'resident-b' WHERE "Sequence" = 1;""");
+        var moved = await AuditChainVerifier.VerifyAsync(check);
+        await check.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "ResidentId" = 'resident-a' WHERE "Sequence" = 1;""");
+        await check.Database.ExecuteSqlRawAsync("""UPDATE "AuditEntries" SET "ResidentId" = 'resident-b' WHERE "Sequence" = 2;""");
+        var pinned = await AuditChainVerifier.VerifyAsync(check);
+
+        Assert.Equal((1L, AuditFailureKind.Edited), (moved.FailedSequence, moved.Failure));
+        Assert.Contains("resident", moved.Reason);
+        Assert.Equal((2L, AuditFailureKind.Edited), (pinned.FailedSequence, pinned.Failure));
     }
 }

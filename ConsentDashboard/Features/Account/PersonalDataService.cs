@@ -104,13 +104,13 @@ public sealed class PersonalDataService(IServiceScopeFactory scopes, AuditLog au
             foreach (var disclosure in live)
             {
                 disclosure.RevokedAt = now;
-                await audit.AppendAsync(AuditActors.User(userId), $"disclosure:{disclosure.Id}", DisclosureRevoked.Of(disclosure, now), userId, cancellationToken);
+                await audit.AppendAsync(AuditActors.User(userId), $"disclosure:{disclosure.Id}", DisclosureRevoked.Of(disclosure, now), cancellationToken);
             }
 
             var clips = await db.Clips.Where(c => c.Camera!.OwnerId == userId).ToListAsync(cancellationToken);
             var cameras = await db.Cameras.Where(c => c.OwnerId == userId).ToListAsync(cancellationToken);
             storageKeys = clips.Select(c => c.StorageKey).ToList();
-            await audit.AppendAsync(AuditActors.User(userId), $"account:{userId}", new AccountDeleted(live.Count, cameras.Count, clips.Count), userId, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(userId), $"account:{userId}", new AccountDeleted(userId, live.Count, cameras.Count, clips.Count), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
 
             db.Disclosures.RemoveRange(disclosures);

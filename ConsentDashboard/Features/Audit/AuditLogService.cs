@@ -189,9 +189,13 @@ public sealed class AuditLogService(
         entry.CaseNumber,
         entry.LegalBasis,
         entry.ResidentId is null ? null : pseudonyms.For(entry.ResidentId),
-        pretty ? JsonSerializer.Serialize(JsonDocument.Parse(entry.Details).RootElement, PrettyJson) : entry.Details,
+        Pseudonymised(pretty ? JsonSerializer.Serialize(JsonDocument.Parse(entry.Details).RootElement, PrettyJson) : entry.Details, entry.ResidentId),
         entry.PreviousHash,
         entry.Hash);
+
+    /// <summary>The details as an auditor reads them: the resident's account id, hashed with the entry, shown as their pseudonym.</summary>
+    private string Pseudonymised(string details, string? residentId) =>
+        residentId is null ? details : details.Replace(residentId, pseudonyms.For(residentId), StringComparison.Ordinal);
 
     /// <summary>Staff as "Officer Luis Reyes (officer)"; any other account is a resident and appears only as a pseudonym.</summary>
     private string ActorLabel(string actor, Dictionary<string, string> staff) => AuditActors.UserIdOf(actor) switch

@@ -74,7 +74,7 @@ public static class ClipContentEndpoint
         {
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
             await audit.AppendAsync(AuditActors.User(userId), $"disclosure:{disclosure.Id}",
-                download == true ? ClipDownloaded.Of(disclosure) : ClipViewed.Of(disclosure), disclosure.ResidentId, cancellationToken);
+                download == true ? ClipDownloaded.Of(disclosure) : ClipViewed.Of(disclosure), cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
 

@@ -25,8 +25,7 @@ public sealed class DisclosureExpiry(IDbContextFactory<ApplicationDbContext> dbF
         foreach (var disclosure in ended)
         {
             disclosure.ExpiryLoggedAt = now;
-            await audit.AppendAsync(AuditActors.System, $"disclosure:{disclosure.Id}", DisclosureExpired.Of(disclosure), disclosure.ResidentId,
-                cancellationToken);
+            await audit.AppendAsync(AuditActors.System, $"disclosure:{disclosure.Id}", DisclosureExpired.Of(disclosure), cancellationToken);
         }
 
         await audit.CommitAsync(cancellationToken);

@@ -104,7 +104,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         }
 
         disclosure.RevokedAt = now;
-        await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", DisclosureRevoked.Of(disclosure, now), residentId, cancellationToken);
+        await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", DisclosureRevoked.Of(disclosure, now), cancellationToken);
         await audit.CommitAsync(cancellationToken);
     }
 

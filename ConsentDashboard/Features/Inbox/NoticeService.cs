@@ -140,7 +140,7 @@ public sealed class NoticeService(
             await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", new DisclosureCreated(
                 disclosure.AgencyId, request.Id, request.CaseNumber, request.IncidentType, disclosure.LegalBasis, disclosure.ClipId,
                 disclosure.ClipSha256, clip.RecordedStart, clip.RecordedEnd, disclosure.RevealedContactFields, disclosure.AllowDownload,
-                disclosure.AccessExpiresAt), residentId, cancellationToken);
+                disclosure.AccessExpiresAt, residentId), cancellationToken);
             created++;
         }
 

@@ -17,7 +17,8 @@ public abstract record AuditEvent
     public AuditFacets Facets => new(
         (this as IAgencyFacet)?.AgencyId ?? (this as IOptionalAgencyFacet)?.AgencyId,
         (this as ICaseFacet)?.CaseNumber,
-        (this as ILegalBasisFacet)?.LegalBasis.ToString());
+        (this as ILegalBasisFacet)?.LegalBasis.ToString(),
+        (this as IResidentFacet)?.ResidentId);
 }
 
 /// <summary>The entry concerns one agency: auditors filter by it and the transparency report counts per agency.</summary>
@@ -42,6 +43,15 @@ public interface ICaseFacet
 public interface ILegalBasisFacet
 {
     LegalBasis LegalBasis { get; }
+}
+
+/// <summary>
+/// The entry is about one resident (who disclosed, or whose disclosure an agency used). The account id is hashed with the
+/// entry, so the auditor's resident filter cannot be pointed at someone else; auditors see only a pseudonym of it.
+/// </summary>
+public interface IResidentFacet
+{
+    string ResidentId { get; }
 }
 
 /// <summary>Every action the log records, each with the record its details are written as. Nothing else is ever appended.</summary>
@@ -72,41 +82,44 @@ public sealed record RequestExpired(int AgencyId, string CaseNumber, DateTime Ex
 /// <summary>A resident gave one clip to an agency.</summary>
 public sealed record DisclosureCreated(
     int AgencyId, Guid? RequestId, string? CaseNumber, IncidentType? IncidentType, LegalBasis LegalBasis, Guid ClipId, string ClipSha256,
-    DateTime ClipStart, DateTime ClipEnd, ContactFields RevealedContactFields, bool AllowDownload, DateTime AccessExpiresAt)
-    : AuditEvent, IAgencyFacet, ICaseFacet, ILegalBasisFacet;
+    DateTime ClipStart, DateTime ClipEnd, ContactFields RevealedContactFields, bool AllowDownload, DateTime AccessExpiresAt, string ResidentId)
+    : AuditEvent, IAgencyFacet, ICaseFacet, ILegalBasisFacet, IResidentFacet;
 
 /// <summary>The fields every entry about one existing disclosure repeats, so each can be filtered on its own.</summary>
-public abstract record DisclosureEvent(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256)
-    : AuditEvent, IAgencyFacet, ICaseFacet, ILegalBasisFacet;
+public abstract record DisclosureEvent(
+    int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, string ResidentId)
+    : AuditEvent, IAgencyFacet, ICaseFacet, ILegalBasisFacet, IResidentFacet;
 
 /// <summary>The resident ended the agency's access.</summary>
-public sealed record DisclosureRevoked(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, DateTime RevokedAt)
-    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256)
+public sealed record DisclosureRevoked(
+    int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, string ResidentId, DateTime RevokedAt)
+    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256, ResidentId)
 {
     public static DisclosureRevoked Of(Disclosure d, DateTime revokedAt) =>
-        new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256, revokedAt);
+        new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256, d.ResidentId, revokedAt);
 }
 
 /// <summary>The agency's access ended at the expiry the resident chose.</summary>
-public sealed record DisclosureExpired(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, DateTime ExpiredAt)
-    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256)
+public sealed record DisclosureExpired(
+    int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, string ResidentId, DateTime ExpiredAt)
+    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256, ResidentId)
 {
     public static DisclosureExpired Of(Disclosure d) =>
-        new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256, d.AccessExpiresAt);
+        new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256, d.ResidentId, d.AccessExpiresAt);
 }
 
 /// <summary>An officer opened a disclosed clip.</summary>
-public sealed record ClipViewed(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256)
-    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256)
+public sealed record ClipViewed(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, string ResidentId)
+    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256, ResidentId)
 {
-    public static ClipViewed Of(Disclosure d) => new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256);
+    public static ClipViewed Of(Disclosure d) => new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256, d.ResidentId);
 }
 
 /// <summary>An officer downloaded a disclosed clip the resident allowed to be downloaded.</summary>
-public sealed record ClipDownloaded(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256)
-    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256)
+public sealed record ClipDownloaded(int AgencyId, Guid? RequestId, string? CaseNumber, LegalBasis LegalBasis, Guid ClipId, string ClipSha256, string ResidentId)
+    : DisclosureEvent(AgencyId, RequestId, CaseNumber, LegalBasis, ClipId, ClipSha256, ResidentId)
 {
-    public static ClipDownloaded Of(Disclosure d) => new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256);
+    public static ClipDownloaded Of(Disclosure d) => new(d.AgencyId, d.RequestId, d.Request?.CaseNumber, d.LegalBasis, d.ClipId, d.ClipSha256, d.ResidentId);
 }
 
 /// <summary>An auditor looked at the log (the first page of a query).</summary>
@@ -141,4 +154,4 @@ public sealed record StaffEnabled(string StaffId, string Name, string Role, int?
 public sealed record StaffMoved(string StaffId, string Name, int FromAgencyId, int AgencyId) : AuditEvent, IAgencyFacet;
 
 /// <summary>A resident deleted their account: their live disclosures were revoked in the same transaction.</summary>
-public sealed record AccountDeleted(int DisclosuresRevoked, int CamerasDeleted, int ClipsDeleted) : AuditEvent;
+public sealed record AccountDeleted(string ResidentId, int DisclosuresRevoked, int CamerasDeleted, int ClipsDeleted) : AuditEvent, IResidentFacet;

@@ -34,7 +34,7 @@ internal static class AuditFailureClassifier
             failure ??= AuditFacets.AgreeWith(entry)
                 ? null
                 : (entry.Sequence, AuditFailureKind.Edited,
-                    "Its filter columns (agency, case number or legal basis) were changed and no longer match its hashed details.");
+                    "Its filter columns (agency, case number, legal basis or resident) were changed and no longer match its hashed details.");
             if (failure is var (sequence, kind, reason))
             {
                 return new AuditVerificationResult(checkedCount, expected - 1, previousHash,

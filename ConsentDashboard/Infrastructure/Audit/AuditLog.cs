@@ -56,11 +56,10 @@ public sealed class AuditScope : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds an entry chained to the current head. It is stored when <see cref="CommitAsync"/> runs. <paramref name="residentId"/>
-    /// names the resident the entry is about, for the auditor's pseudonym filter.
+    /// Adds an entry chained to the current head. It is stored when <see cref="CommitAsync"/> runs. The filter columns,
+    /// the resident included, come from the event's facets and are checked against its details by the verifier.
     /// </summary>
-    public async Task<AuditEntry> AppendAsync(
-        string actor, string subject, AuditEvent details, string? residentId = null, CancellationToken cancellationToken = default)
+    public async Task<AuditEntry> AppendAsync(string actor, string subject, AuditEvent details, CancellationToken cancellationToken = default)
     {
         if (_head is null)
         {
@@ -83,7 +82,6 @@ public sealed class AuditScope : IAsyncDisposable
         };
         entry.Hash = AuditCanonicalEncoding.ComputeHash(entry);
         details.Facets.ApplyTo(entry);
-        entry.ResidentId = residentId;
         _db.AuditEntries.Add(entry);
         _head = (entry.Sequence, entry.Hash);
         return entry;

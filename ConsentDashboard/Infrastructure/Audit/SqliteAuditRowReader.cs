@@ -13,7 +13,7 @@ namespace ConsentDashboard.Infrastructure.Audit;
 internal sealed class SqliteAuditRowReader : IDisposable
 {
     private readonly sqlite3_stmt _statement;
-    private readonly int _sequence, _timestamp, _actor, _action, _subject, _details, _previousHash, _hash, _agencyId, _caseNumber, _legalBasis;
+    private readonly int _sequence, _timestamp, _actor, _action, _subject, _details, _previousHash, _hash, _agencyId, _caseNumber, _legalBasis, _residentId;
 
     private SqliteAuditRowReader(sqlite3_stmt statement, string[] columns)
     {
@@ -35,6 +35,7 @@ internal sealed class SqliteAuditRowReader : IDisposable
         _agencyId = Ordinal(nameof(AuditEntry.AgencyId));
         _caseNumber = Ordinal(nameof(AuditEntry.CaseNumber));
         _legalBasis = Ordinal(nameof(AuditEntry.LegalBasis));
+        _residentId = Ordinal(nameof(AuditEntry.ResidentId));
     }
 
     /// <summary>A reader over the open connection's log, or null with the reason when SQLite refuses the query.</summary>
@@ -46,7 +47,7 @@ internal sealed class SqliteAuditRowReader : IDisposable
         [
             nameof(AuditEntry.Sequence), nameof(AuditEntry.Timestamp), nameof(AuditEntry.Actor), nameof(AuditEntry.Action), nameof(AuditEntry.Subject),
             nameof(AuditEntry.Details), nameof(AuditEntry.PreviousHash), nameof(AuditEntry.Hash), nameof(AuditEntry.AgencyId),
-            nameof(AuditEntry.CaseNumber), nameof(AuditEntry.LegalBasis),
+            nameof(AuditEntry.CaseNumber), nameof(AuditEntry.LegalBasis), nameof(AuditEntry.ResidentId),
         ];
         var columns = properties.Select(p => $"\"{entity.FindProperty(p)!.GetColumnName(table)}\"");
         var sequenceColumn = entity.FindProperty(nameof(AuditEntry.Sequence))!.GetColumnName(table);
@@ -87,9 +88,12 @@ internal sealed class SqliteAuditRowReader : IDisposable
     public bool CaseNumberIsNull => IsNull(_caseNumber);
     public ReadOnlySpan<byte> LegalBasis => raw.sqlite3_column_blob(_statement, _legalBasis);
     public bool LegalBasisIsNull => IsNull(_legalBasis);
+    public ReadOnlySpan<byte> ResidentId => raw.sqlite3_column_blob(_statement, _residentId);
+    public bool ResidentIdIsNull => IsNull(_residentId);
 
     /// <summary>The row's filter columns agree with the facets in its hashed details.</summary>
-    public bool FacetsAgree() => AuditFacets.AgreeWith(Details, AgencyId, CaseNumber, CaseNumberIsNull, LegalBasis, LegalBasisIsNull);
+    public bool FacetsAgree() =>
+        AuditFacets.AgreeWith(Details, Action, AgencyId, CaseNumber, CaseNumberIsNull, LegalBasis, LegalBasisIsNull, ResidentId, ResidentIdIsNull);
 
     private bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
 
