@@ -169,12 +169,19 @@ public static class ConsentDashboardSetup
             : $"{ConsentDashboardOptions.SectionName}:PublicBaseUrl is not an absolute http(s) address: links in e-mails would not work. Set it to the address people open, such as https://consent.example.org.";
     }
 
-    /// <summary>The configured connection string, or a SQLite file in the data folder.</summary>
+    /// <summary>How long a write waits for another writer before the person is asked to try again.</summary>
+    public const int WriteWaitSeconds = 5;
+
+    /// <summary>The configured connection string, or a SQLite file in the data folder that waits at most a few seconds for a lock.</summary>
     public static string DatabaseConnectionString(IServiceProvider provider)
     {
         var configured = provider.GetRequiredService<IConfiguration>().GetConnectionString("DefaultConnection");
         return string.IsNullOrWhiteSpace(configured)
-            ? $"Data Source={provider.GetRequiredService<DataFolder>().Combine("consentdashboard.db")}"
+            ? new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+            {
+                DataSource = provider.GetRequiredService<DataFolder>().Combine("consentdashboard.db"),
+                DefaultTimeout = WriteWaitSeconds,
+            }.ToString()
             : configured;
     }
 

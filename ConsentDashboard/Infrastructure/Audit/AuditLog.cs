@@ -30,6 +30,12 @@ public sealed class AuditLog(TimeProvider time)
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             return new AuditScope(db, transaction, _appendLock, time);
         }
+        catch (Microsoft.Data.Sqlite.SqliteException busy) when (busy.SqliteErrorCode is 5 or 6)
+        {
+            // Another process holds the write lock (a backup, a long migration): say so instead of failing or hanging.
+            _appendLock.Release();
+            throw new Validation.ActionRefusedException("The database is busy for a moment, so nothing was saved. Please try again in a few seconds.");
+        }
         catch
         {
             _appendLock.Release();
