@@ -77,6 +77,27 @@ public sealed class ClipUploadServiceTests : IAsyncLifetime
         await AssertNothingStoredAsync();
     }
 
+    [Theory]
+    [InlineData("webm")]
+    [InlineData("mp4")]
+    public async Task Upload_OfMarkupBehindAVideosFirstBytes_IsRefused_AndNothingIsStored(string disguise)
+    {
+        // What an attacker stored before: the magic bytes of a container, then a page or a drawing.
+        byte[] header = disguise == "webm"
+            ? [0x1A, 0x45, 0xDF, 0xA3, 0x9F, 0x42, 0x86, 0x81, 0x01, 0x42, 0xF7, 0x81, 0x01]
+            : [0x00, 0x00, 0x00, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 0, 0,
+                (byte)'i', (byte)'s', (byte)'o', (byte)'m', (byte)'m', (byte)'p', (byte)'4', (byte)'2'];
+        var markup = disguise == "webm"
+            ? "<html><body><script>alert(document.cookie)</script></body></html>"
+            : "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><circle r=\"40\"/></svg>";
+        await using var file = new MemoryStream([.. header, .. Encoding.UTF8.GetBytes(markup + new string(' ', 300))]);
+
+        var refused = await Assert.ThrowsAsync<ActionRefusedException>(() => Service().UploadAsync(_scenario.UserA, Input(), file));
+
+        Assert.Contains("no playable video track", refused.Message);
+        await AssertNothingStoredAsync();
+    }
+
     [Fact]
     public async Task Upload_OfAnEmptyFile_IsRefused_AndNothingIsStored()
     {

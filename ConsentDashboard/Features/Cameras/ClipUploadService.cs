@@ -54,8 +54,13 @@ public sealed class ClipUploadService(
             }
 
             var start = input.RecordedStart!.Value;
-            var length = ClipDuration.TryRead(storage.TryGetPath(stored.StorageKey)!, stored.ContentType);
-            var end = length is { } fromFile ? start + fromFile
+            var container = ClipDuration.Inspect(storage.TryGetPath(stored.StorageKey)!, stored.ContentType);
+            if (!container.HasVideoTrack)
+            {
+                throw new ActionRefusedException("This file starts like a video but holds no playable video track. Upload a WebM or MP4 video; nothing was stored.");
+            }
+
+            var end = container.Duration is { } fromFile ? start + fromFile
                 : input.RecordedEnd ?? throw new ActionRefusedException(
                     "The video does not say how long it is. Enter when the recording ended and upload it again.");
             var clip = new Clip
