@@ -22,7 +22,10 @@ switch (args)
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+    .AddInteractiveServerComponents()
+    // A value pasted past a field's length limit must reach the validator, which says why it is refused; the default
+    // 32 KB limit would drop the connection instead and show nothing.
+    .AddHubOptions(hub => hub.MaximumReceiveMessageSize = 1024 * 1024);
 
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddScoped<IdentityRedirectManager>();

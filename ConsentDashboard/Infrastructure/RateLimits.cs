@@ -21,6 +21,9 @@ public sealed class RateLimitOptions
     /// <summary>Checkpoints one auditor may sign by hand per hour; each is itself a log entry.</summary>
     public int CheckpointsPerHour { get; set; } = 12;
 
+    /// <summary>Log queries (first pages) one auditor may run per hour; each is itself a log entry.</summary>
+    public int LogViewsPerHour { get; set; } = 600;
+
     /// <summary>
     /// Addresses of the reverse proxies in front of the app. Only their X-Forwarded-For and X-Forwarded-Proto are
     /// believed; with none, the connection's own address is the client's and forwarded headers are ignored.
@@ -107,18 +110,30 @@ public static class RateLimits
 /// <summary>A limit per signed-in person on actions that arrive over the interactive circuit, where no middleware runs.</summary>
 public sealed class PerUserLimit(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _checkpoints = PartitionedRateLimiter.Create<string, string>(userId =>
-        RateLimitPartition.GetSlidingWindowLimiter(userId, _ => new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.CheckpointsPerHour, Window = TimeSpan.FromHours(1), SegmentsPerWindow = 12, QueueLimit = 0,
-        }));
+    private readonly PartitionedRateLimiter<string> _checkpoints = PerHour(options.Value.CheckpointsPerHour);
+    private readonly PartitionedRateLimiter<string> _logViews = PerHour(options.Value.LogViewsPerHour);
 
     /// <summary>Takes one hand-signed checkpoint from the person's hourly allowance; false when it is used up.</summary>
-    public bool TryTakeCheckpoint(string userId)
+    public bool TryTakeCheckpoint(string userId) => TryTake(_checkpoints, userId);
+
+    /// <summary>Takes one log query from the person's hourly allowance; false when it is used up.</summary>
+    public bool TryTakeLogView(string userId) => TryTake(_logViews, userId);
+
+    private static bool TryTake(PartitionedRateLimiter<string> limiter, string userId)
     {
-        using var lease = _checkpoints.AttemptAcquire(userId);
+        using var lease = limiter.AttemptAcquire(userId);
         return lease.IsAcquired;
     }
 
-    public void Dispose() => _checkpoints.Dispose();
+    private static PartitionedRateLimiter<string> PerHour(int permits) => PartitionedRateLimiter.Create<string, string>(userId =>
+        RateLimitPartition.GetSlidingWindowLimiter(userId, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = permits, Window = TimeSpan.FromHours(1), SegmentsPerWindow = 12, QueueLimit = 0,
+        }));
+
+    public void Dispose()
+    {
+        _checkpoints.Dispose();
+        _logViews.Dispose();
+    }
 }

@@ -21,6 +21,7 @@ public sealed class RateLimitTests : IAsyncLifetime
             builder.UseSetting("ConsentDashboard:RateLimits:AccountFormsPerHour", "20");
             builder.UseSetting("ConsentDashboard:RateLimits:ExportsPerHour", "3");
             builder.UseSetting("ConsentDashboard:RateLimits:CheckpointsPerHour", "2");
+            builder.UseSetting("ConsentDashboard:RateLimits:LogViewsPerHour", "2");
         }
     }
 
@@ -82,5 +83,22 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         Assert.Contains("signs one every hour by itself", third.Message);
         await log.SignCheckpointAsync(Principals.For("another-auditor", Roles.Auditor));
+    }
+
+    [Fact]
+    public async Task LogQueries_AreLimitedPerAuditor_ButLaterPagesOfAQueryAreNot()
+    {
+        await using var db = _app.CreateDbContext();
+        var auditor = Principals.For(db.Users.Single(u => u.Email == DemoAccounts.Auditor).Id, Roles.Auditor);
+        await using var scope = _app.Services.CreateAsyncScope();
+        var log = scope.ServiceProvider.GetRequiredService<AuditLogService>();
+
+        var first = await log.PageAsync(auditor, AuditFilter.None, new AuditSort(), 0, 1);
+        await log.PageAsync(auditor, AuditFilter.None, new AuditSort(), 0, 1);
+        var third = await Assert.ThrowsAsync<ActionRefusedException>(() => log.PageAsync(auditor, AuditFilter.None, new AuditSort(), 0, 1));
+        var laterPage = await log.PageAsync(auditor, AuditFilter.None, new AuditSort(), 1, 1, first.AsOfSequence);
+
+        Assert.Contains("very many log queries", third.Message);
+        Assert.NotEmpty(laterPage.Rows);
     }
 }

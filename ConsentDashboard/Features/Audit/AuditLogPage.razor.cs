@@ -1,6 +1,7 @@
 using System.Globalization;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Validation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
@@ -27,6 +28,7 @@ public sealed partial class AuditLogPage
     private string? _resident;
     private string? _filterError;
     private AuditRowPage? _page;
+    private readonly RefusableAction _query = new();
     private AuditSort _sort = new();
 
     private string CountText => _page is null ? "" : _page.TotalIsCapped
@@ -51,8 +53,13 @@ public sealed partial class AuditLogPage
         // Later pages of the same query read the log as it stood for the first, so new entries never shift them.
         var asOf = state.Page == 0 || sort != _sort ? null : _page?.AsOfSequence;
         _sort = sort;
-        _page = await Log.PageAsync((await AuthenticationState).User, _filter, sort, state.Page, state.PageSize, asOf, cancellationToken);
-        return new GridData<AuditRow> { Items = _page.Rows, TotalItems = _page.TotalCount };
+        var user = (await AuthenticationState).User;
+        if (!await _query.RunAsync(async () => _page = await Log.PageAsync(user, _filter, sort, state.Page, state.PageSize, asOf, cancellationToken)))
+        {
+            return new GridData<AuditRow> { Items = [], TotalItems = 0 };
+        }
+
+        return new GridData<AuditRow> { Items = _page!.Rows, TotalItems = _page.TotalCount };
     }
 
     private async Task ApplyAsync()

@@ -79,6 +79,12 @@ public sealed class AuditLogService(
         var byKey = await db.AuditEntries.AsNoTracking().Where(e => keys.Contains(e.Sequence)).ToDictionaryAsync(e => e.Sequence, cancellationToken);
         var entries = keys.Select(key => byKey[key]).ToList();
         var rows = await ToRowsAsync(db, entries, pretty: true, cancellationToken);
+        if (page == 0 && !limits.TryTakeLogView(auditorId))
+        {
+            // Each query's first page is itself a log entry, so one account must not be able to grow the log without bound.
+            throw new ActionRefusedException("You have run very many log queries in the last hour. Please wait a few minutes and try again.");
+        }
+
         if (page == 0)
         {
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
