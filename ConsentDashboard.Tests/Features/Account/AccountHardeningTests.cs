@@ -107,4 +107,28 @@ public sealed class AccountHardeningTests(AppFactory app) : IClassFixture<AppFac
         Assert.Equal(HttpStatusCode.OK, genuine.StatusCode);
         Assert.Contains(DemoAccounts.OtherResident, await genuine.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task ForgotPasswordAndResend_AnswerKnownAndUnknownAddressesAlike_AfterTheSameFloor()
+    {
+        using var client = app.CreateBrowserlessClient();
+        var answers = new List<(string Shape, double Milliseconds)>();
+        foreach (var (page, email) in new[]
+        {
+            ("/Account/ForgotPassword", DemoAccounts.Auditor), ("/Account/ForgotPassword", "nobody@residents.example"),
+            ("/Account/ResendEmailConfirmation", DemoAccounts.Auditor), ("/Account/ResendEmailConfirmation", "nobody@residents.example"),
+        })
+        {
+            HttpResponseMessage? response = null;
+            var took = await TimeAsync(async () => response = await SignIn.PostFormAsync(client, page, new Dictionary<string, string> { ["Input.Email"] = email }));
+            // The page may echo the address typed; what must match is everything else.
+            var body = System.Text.RegularExpressions.Regex.Replace(
+                Markup.WithoutPerRenderTokens(await response!.Content.ReadAsStringAsync()).Replace(email, "(address)"), "CfDJ8[A-Za-z0-9_-]+", "(token)");
+            answers.Add(($"{(int)response.StatusCode} {response.Headers.Location} {body}", took));
+        }
+
+        Assert.Equal(answers[0].Shape, answers[1].Shape);
+        Assert.Equal(answers[2].Shape, answers[3].Shape);
+        Assert.All(answers, a => Assert.True(a.Milliseconds >= 250, $"An answer came after {a.Milliseconds} ms, before the floor."));
+    }
 }

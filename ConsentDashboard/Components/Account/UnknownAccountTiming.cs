@@ -19,4 +19,20 @@ internal static class UnknownAccountTiming
 
     /// <summary>Hashes <paramref name="password"/> as creating an account would, and throws the hash away.</summary>
     public static void SpendAPasswordHash(string password) => Hasher.HashPassword(Nobody, password);
+
+    /// <summary>
+    /// The least time an answer that may queue an e-mail takes (forgot password, resend confirmation): writing the message
+    /// for a known address costs a database commit that an unknown address does not, so every answer waits this long.
+    /// </summary>
+    public static readonly TimeSpan MailAnswerFloor = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Waits out the rest of <see cref="MailAnswerFloor"/> since <paramref name="started"/> (a Stopwatch timestamp).</summary>
+    public static async Task WaitOutFloorAsync(long started)
+    {
+        var left = MailAnswerFloor - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left);
+        }
+    }
 }
