@@ -80,7 +80,7 @@ public class AuditGridBenchmarks
         var database = await AuditBenchmarkDatabase.OpenAsync(1_000_000);
         var folder = Path.Combine(Path.GetTempPath(), "consentdashboard-benchmarks", "keys");
         Directory.CreateDirectory(folder);
-        var dataFolder = new DataFolder(Options.Create(new ConsentDashboardOptions { DataFolder = folder }), new BenchmarkEnvironment(folder));
+        var dataFolder = new DataFolder(Options.Create(new ConsentDashboardOptions { DataFolder = folder }), new ConsentDashboard.Tests.Support.FixedEnvironment(folder));
         var pseudonyms = new ResidentPseudonyms(dataFolder);
         var signer = new AuditCheckpointSigner(dataFolder);
         _service = new AuditLogService(database, new AuditLog(TimeProvider.System), pseudonyms, signer, new AuditCheckpoints(database, signer, TimeProvider.System),

@@ -39,7 +39,7 @@ public class MailDrainBenchmarks
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<IWebHostEnvironment>(new BenchmarkEnvironment(_folder));
+        services.AddSingleton<IWebHostEnvironment>(new ConsentDashboard.Tests.Support.FixedEnvironment(_folder));
         services.AddConsentDashboard(configuration);
         _services = services.BuildServiceProvider();
         await _services.MigrateAndEnsureRolesAsync();

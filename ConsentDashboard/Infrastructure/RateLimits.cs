@@ -77,6 +77,10 @@ public static class RateLimits
         return services;
     }
 
+    /// <summary>A limiter of <paramref name="permits"/> an hour for each key (a person, an address), for code outside the middleware.</summary>
+    public static PartitionedRateLimiter<string> PerHourByKey(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => PerHour(permits)));
+
     private static SlidingWindowRateLimiterOptions PerHour(int permits) => new()
     {
         PermitLimit = permits,
@@ -110,8 +114,8 @@ public static class RateLimits
 /// <summary>A limit per signed-in person on actions that arrive over the interactive circuit, where no middleware runs.</summary>
 public sealed class PerUserLimit(Microsoft.Extensions.Options.IOptions<RateLimitOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _checkpoints = PerHour(options.Value.CheckpointsPerHour);
-    private readonly PartitionedRateLimiter<string> _logViews = PerHour(options.Value.LogViewsPerHour);
+    private readonly PartitionedRateLimiter<string> _checkpoints = RateLimits.PerHourByKey(options.Value.CheckpointsPerHour);
+    private readonly PartitionedRateLimiter<string> _logViews = RateLimits.PerHourByKey(options.Value.LogViewsPerHour);
 
     /// <summary>Takes one hand-signed checkpoint from the person's hourly allowance; false when it is used up.</summary>
     public bool TryTakeCheckpoint(string userId) => TryTake(_checkpoints, userId);
@@ -124,12 +128,6 @@ public sealed class PerUserLimit(Microsoft.Extensions.Options.IOptions<RateLimit
         using var lease = limiter.AttemptAcquire(userId);
         return lease.IsAcquired;
     }
-
-    private static PartitionedRateLimiter<string> PerHour(int permits) => PartitionedRateLimiter.Create<string, string>(userId =>
-        RateLimitPartition.GetSlidingWindowLimiter(userId, _ => new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = permits, Window = TimeSpan.FromHours(1), SegmentsPerWindow = 12, QueueLimit = 0,
-        }));
 
     public void Dispose()
     {

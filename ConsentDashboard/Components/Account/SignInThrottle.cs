@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using ConsentDashboard.Infrastructure;
 
 namespace ConsentDashboard.Components.Account;
 
@@ -13,8 +14,8 @@ public sealed class SignInThrottle : IDisposable
     public const int PerAddressAndAccount = 5;
     public const int PerAccount = 30;
 
-    private readonly PartitionedRateLimiter<string> _perAddress = Create(PerAddressAndAccount);
-    private readonly PartitionedRateLimiter<string> _perAccount = Create(PerAccount);
+    private readonly PartitionedRateLimiter<string> _perAddress = RateLimits.PerHourByKey(PerAddressAndAccount);
+    private readonly PartitionedRateLimiter<string> _perAccount = RateLimits.PerHourByKey(PerAccount);
 
     /// <summary>How long to wait before another attempt, or null when one may be made now.</summary>
     public TimeSpan? WaitBeforeAttempt(string? clientAddress, string email)
@@ -38,12 +39,6 @@ public sealed class SignInThrottle : IDisposable
         var account = email.Trim().ToUpperInvariant();
         return ($"{clientAddress ?? "unknown"}|{account}", account);
     }
-
-    private static PartitionedRateLimiter<string> Create(int failuresPerHour) => PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = failuresPerHour, Window = TimeSpan.FromHours(1), SegmentsPerWindow = 12, QueueLimit = 0,
-        }));
 
     public void Dispose()
     {
