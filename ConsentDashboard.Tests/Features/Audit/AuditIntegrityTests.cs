@@ -165,6 +165,24 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DetailsThatAreNoLongerJson_AreNamedAsAnEdit_InTheAppTheGridAndOffline_WithoutACrash()
+    {
+        // The intruder's move: one quote of a middle entry's details removed, so they no longer parse.
+        await TamperAsync("""UPDATE "AuditEntries" SET "Details" = char(123) || substr("Details", 3) WHERE "Sequence" = 50;""");
+        var keyPath = Path.Combine(_world.DataFolderPath, "public.pem");
+        await File.WriteAllTextAsync(keyPath, _world.Signer.PublicKeyPem);
+
+        var report = await VerifyAsync();
+        var page = await _world.Service.PageAsync(_world.Auditor, new ConsentDashboard.Features.Audit.AuditFilter(), new ConsentDashboard.Features.Audit.AuditSort(), 0, 200);
+        var offline = await RunVerifyLogAsync("--database", await CopyDatabaseAsync("broken-json.db"), "--public-key", keyPath);
+
+        Assert.Equal((50L, AuditFailureKind.Edited), (report.Chain.FailedSequence, report.Chain.Failure));
+        Assert.Contains(page.Rows, r => r.Sequence == 50 && !r.Details.StartsWith("{\n", StringComparison.Ordinal));
+        Assert.Equal(1, offline.ExitCode);
+        Assert.Contains("BROKEN at entry 50 (Edited)", offline.Output);
+    }
+
+    [Fact]
     public async Task OfflineCommand_WithoutItsArguments_ExplainsUsageAndExitsTwo()
     {
         var result = await RunVerifyLogAsync("--database");

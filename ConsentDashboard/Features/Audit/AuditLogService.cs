@@ -195,9 +195,22 @@ public sealed class AuditLogService(
         entry.CaseNumber,
         entry.LegalBasis,
         entry.ResidentId is null ? null : pseudonyms.For(entry.ResidentId),
-        Pseudonymised(pretty ? JsonSerializer.Serialize(JsonDocument.Parse(entry.Details).RootElement, PrettyJson) : entry.Details, entry.ResidentId),
+        Pseudonymised(pretty ? Pretty(entry.Details) : entry.Details, entry.ResidentId),
         entry.PreviousHash,
         entry.Hash);
+
+    /// <summary>Indented JSON, or the stored text as it is when it is not JSON (an entry someone edited).</summary>
+    private static string Pretty(string details)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(JsonDocument.Parse(details).RootElement, PrettyJson);
+        }
+        catch (JsonException)
+        {
+            return details;
+        }
+    }
 
     /// <summary>The details as an auditor reads them: the resident's account id, hashed with the entry, shown as their pseudonym.</summary>
     private string Pseudonymised(string details, string? residentId) =>

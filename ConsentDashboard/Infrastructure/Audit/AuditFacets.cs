@@ -58,7 +58,17 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
 
     public static bool AgreeWith(AuditEntry entry)
     {
-        var facets = FromDetails(entry.Details);
+        AuditFacets facets;
+        try
+        {
+            facets = FromDetails(entry.Details);
+        }
+        catch (JsonException)
+        {
+            // Details that are not JSON any more vouch for nothing: the entry was changed.
+            return false;
+        }
+
         return facets.AgencyId == entry.AgencyId && facets.CaseNumber == entry.CaseNumber && facets.LegalBasis == entry.LegalBasis
             && ResidentAgrees(facets.ResidentId is not null, facets.ResidentId == entry.ResidentId, entry.ResidentId is null,
                 Encoding.UTF8.GetBytes(entry.Action));
@@ -70,6 +80,20 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
     /// </summary>
     public static bool AgreeWith(ReadOnlySpan<byte> detailsUtf8, ReadOnlySpan<byte> action, int? agencyId, ReadOnlySpan<byte> caseNumber, bool caseNumberIsNull,
         ReadOnlySpan<byte> legalBasis, bool legalBasisIsNull, ReadOnlySpan<byte> residentId, bool residentIdIsNull)
+    {
+        try
+        {
+            return AgreeWithJson(detailsUtf8, action, agencyId, caseNumber, caseNumberIsNull, legalBasis, legalBasisIsNull, residentId, residentIdIsNull);
+        }
+        catch (JsonException)
+        {
+            // Not JSON (one quote replaced, say): the entry was changed, and the hash check names it.
+            return false;
+        }
+    }
+
+    private static bool AgreeWithJson(ReadOnlySpan<byte> detailsUtf8, ReadOnlySpan<byte> action, int? agencyId, ReadOnlySpan<byte> caseNumber,
+        bool caseNumberIsNull, ReadOnlySpan<byte> legalBasis, bool legalBasisIsNull, ReadOnlySpan<byte> residentId, bool residentIdIsNull)
     {
         bool agencySeen = false, caseSeen = false, basisSeen = false, residentSeen = false, residentMatches = false;
         var reader = new Utf8JsonReader(detailsUtf8);
