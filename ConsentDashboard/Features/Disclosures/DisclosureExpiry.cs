@@ -22,6 +22,12 @@ public sealed class DisclosureExpiry(IDbContextFactory<ApplicationDbContext> dbF
             .Where(Disclosure.Live.NotAt(now))
             .OrderBy(d => d.AccessExpiresAt)
             .ToListAsync(cancellationToken);
+        if (ended.Count == 0)
+        {
+            // Nothing to write: the scope rolls back instead of committing an empty transaction every minute.
+            return 0;
+        }
+
         foreach (var disclosure in ended)
         {
             disclosure.ExpiryLoggedAt = now;
