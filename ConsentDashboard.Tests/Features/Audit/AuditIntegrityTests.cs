@@ -63,20 +63,21 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AFastPathThatRejectsAnIntactLog_IsLoggedAsAnError_AndTheFullCheckDecides()
+    public async Task ATimestampRewrittenInAnEquivalentForm_IsStillAChangeToTheStoredRow_AndBothPathsNameIt()
     {
-        // The same instant written with a 'T' instead of a space: EF Core reads the same time, so the entry still hashes
-        // correctly, but the fast path does not read that form. Their disagreement must be seen, not silently resolved.
+        // The same instant written with a 'T' instead of a space: EF Core would read the same time, but the stored bytes
+        // are not what the app wrote. Any change to a row is a change, so both the fast path and the full check name it.
         await TamperAsync("""UPDATE "AuditEntries" SET "Timestamp" = replace("Timestamp", ' ', 'T') WHERE "Sequence" = 30;""");
         var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger();
 
         await using var db = _world.Database.CreateDbContext();
+        var fast = await AuditChainVerifier.FastPathAsync(db, null, CancellationToken.None);
         var result = await AuditChainVerifier.VerifyAsync(db, logger: logger);
 
-        Assert.True(result.IsValid, result.Reason);
-        Assert.Equal(120L, result.EntriesChecked);
-        var error = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error);
-        Assert.Contains("rejected entry 30", error.Message);
+        Assert.Equal(30L, fast.SuspectSequence);
+        Assert.Equal((30L, AuditFailureKind.Edited), (result.FailedSequence!.Value, result.Failure!.Value));
+        Assert.Contains("time is not stored in the form the app writes", result.Reason);
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error);
     }
 
     [Fact]

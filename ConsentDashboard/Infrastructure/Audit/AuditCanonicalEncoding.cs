@@ -113,6 +113,9 @@ public static class AuditCanonicalEncoding
         return Convert.FromHexString(chars, destination, out _, out var written) == System.Buffers.OperationStatus.Done && written == destination.Length;
     }
 
+    /// <summary>Hashes are stored as lower-case hex; the same digits in upper case are a change to the stored row.</summary>
+    public static bool IsLowerHex(ReadOnlySpan<byte> utf8) => !utf8.ContainsAnyExcept("0123456789abcdef"u8);
+
     private static int WriteField(Span<byte> target, ReadOnlySpan<byte> value)
     {
         BinaryPrimitives.WriteUInt32BigEndian(target, (uint)value.Length);

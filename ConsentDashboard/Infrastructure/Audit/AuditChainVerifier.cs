@@ -26,9 +26,14 @@ public sealed record AuditVerificationResult(
     TimeSpan Duration,
     long? FailedSequence = null,
     AuditFailureKind? Failure = null,
-    string? Reason = null)
+    string? Reason = null,
+    string? Unreadable = null)
 {
-    public bool IsValid => FailedSequence is null;
+    /// <summary>True only when every entry was read and checked out: a log that could not be read is never valid.</summary>
+    public bool IsValid => FailedSequence is null && Unreadable is null;
+
+    public static AuditVerificationResult CannotRead(string why, TimeSpan duration) =>
+        new(0, 0, AuditCanonicalEncoding.GenesisHash, duration, Unreadable: $"The log table is missing or cannot be read: {why}");
 }
 
 /// <summary>
@@ -129,7 +134,12 @@ public static class AuditChainVerifier
                     return FastPathResult.Suspect(expected, $"the row found there has sequence {reader.Sequence}");
                 }
 
-                if (hash.Length != 64 || !reader.PreviousHash.SequenceEqual(previousHash))
+                if (!reader.HasTheTypesTheAppWrites())
+                {
+                    return FastPathResult.Suspect(expected, "a column holds a value of a type the app never writes there");
+                }
+
+                if (hash.Length != 64 || !AuditCanonicalEncoding.IsLowerHex(hash) || !reader.PreviousHash.SequenceEqual(previousHash))
                 {
                     return FastPathResult.Suspect(expected, "its previous hash is not the hash of the entry before it");
                 }

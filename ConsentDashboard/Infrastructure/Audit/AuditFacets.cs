@@ -26,53 +26,10 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
         .Select(r => Encoding.UTF8.GetBytes(r.Name))
         .ToArray();
 
-    public static AuditFacets FromDetails(string detailsJson) => FromDetails(Encoding.UTF8.GetBytes(detailsJson));
-
-    public static AuditFacets FromDetails(ReadOnlySpan<byte> detailsUtf8)
-    {
-        int? agencyId = null;
-        string? caseNumber = null, legalBasis = null, residentId = null;
-        var reader = new Utf8JsonReader(detailsUtf8);
-        while (NextTopLevelProperty(ref reader))
-        {
-            if (reader.ValueTextEquals(AgencyIdName) && reader.Read() && reader.TokenType == JsonTokenType.Number)
-            {
-                agencyId = reader.GetInt32();
-            }
-            else if (reader.ValueTextEquals(CaseNumberName) && reader.Read() && reader.TokenType == JsonTokenType.String)
-            {
-                caseNumber = reader.GetString();
-            }
-            else if (reader.ValueTextEquals(LegalBasisName) && reader.Read() && reader.TokenType == JsonTokenType.String)
-            {
-                legalBasis = reader.GetString();
-            }
-            else if (reader.ValueTextEquals(ResidentIdName) && reader.Read() && reader.TokenType == JsonTokenType.String)
-            {
-                residentId = reader.GetString();
-            }
-        }
-
-        return new AuditFacets(agencyId, caseNumber, legalBasis, residentId);
-    }
-
-    public static bool AgreeWith(AuditEntry entry)
-    {
-        AuditFacets facets;
-        try
-        {
-            facets = FromDetails(entry.Details);
-        }
-        catch (JsonException)
-        {
-            // Details that are not JSON any more vouch for nothing: the entry was changed.
-            return false;
-        }
-
-        return facets.AgencyId == entry.AgencyId && facets.CaseNumber == entry.CaseNumber && facets.LegalBasis == entry.LegalBasis
-            && ResidentAgrees(facets.ResidentId is not null, facets.ResidentId == entry.ResidentId, entry.ResidentId is null,
-                Encoding.UTF8.GetBytes(entry.Action));
-    }
+    public static bool AgreeWith(AuditEntry entry) => AgreeWith(
+        Encoding.UTF8.GetBytes(entry.Details), Encoding.UTF8.GetBytes(entry.Action), entry.AgencyId,
+        Encoding.UTF8.GetBytes(entry.CaseNumber ?? ""), entry.CaseNumber is null, Encoding.UTF8.GetBytes(entry.LegalBasis ?? ""), entry.LegalBasis is null,
+        Encoding.UTF8.GetBytes(entry.ResidentId ?? ""), entry.ResidentId is null);
 
     /// <summary>
     /// The same comparison on raw UTF-8 column values, without allocating: a null column must match an absent property,
@@ -85,9 +42,9 @@ public readonly record struct AuditFacets(int? AgencyId, string? CaseNumber, str
         {
             return AgreeWithJson(detailsUtf8, action, agencyId, caseNumber, caseNumberIsNull, legalBasis, legalBasisIsNull, residentId, residentIdIsNull);
         }
-        catch (JsonException)
+        catch (Exception notJson) when (notJson is JsonException or InvalidOperationException or ArgumentException or FormatException)
         {
-            // Not JSON (one quote replaced, say): the entry was changed, and the hash check names it.
+            // Not JSON (one quote replaced, say) or not UTF-8: the entry was changed, and the hash check names it.
             return false;
         }
     }

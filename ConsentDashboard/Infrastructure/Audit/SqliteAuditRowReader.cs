@@ -41,17 +41,8 @@ internal sealed class SqliteAuditRowReader : IDisposable
     /// <summary>A reader over the open connection's log, or null with the reason when SQLite refuses the query.</summary>
     public static SqliteAuditRowReader? TryOpen(ApplicationDbContext db, SqliteConnection connection, out string? problem)
     {
-        var entity = db.Model.FindEntityType(typeof(AuditEntry))!;
-        var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        string[] properties =
-        [
-            nameof(AuditEntry.Sequence), nameof(AuditEntry.Timestamp), nameof(AuditEntry.Actor), nameof(AuditEntry.Action), nameof(AuditEntry.Subject),
-            nameof(AuditEntry.Details), nameof(AuditEntry.PreviousHash), nameof(AuditEntry.Hash), nameof(AuditEntry.AgencyId),
-            nameof(AuditEntry.CaseNumber), nameof(AuditEntry.LegalBasis), nameof(AuditEntry.ResidentId),
-        ];
-        var columns = properties.Select(p => $"\"{entity.FindProperty(p)!.GetColumnName(table)}\"");
-        var sequenceColumn = entity.FindProperty(nameof(AuditEntry.Sequence))!.GetColumnName(table);
-        var sql = $"SELECT {string.Join(", ", columns)} FROM \"{table.Name}\" ORDER BY \"{sequenceColumn}\"";
+        var sql = AuditRowSource.SelectSql(db);
+        var properties = AuditRowSource.Properties;
         if (raw.sqlite3_prepare_v2(connection.Handle!, sql, out var statement) != raw.SQLITE_OK)
         {
             problem = raw.sqlite3_errmsg(connection.Handle!).utf8_to_string();
@@ -94,6 +85,19 @@ internal sealed class SqliteAuditRowReader : IDisposable
     /// <summary>The row's filter columns agree with the facets in its hashed details.</summary>
     public bool FacetsAgree() =>
         AuditFacets.AgreeWith(Details, Action, AgencyId, CaseNumber, CaseNumberIsNull, LegalBasis, LegalBasisIsNull, ResidentId, ResidentIdIsNull);
+
+    /// <summary>Every column holds the storage class the app writes: text, a whole number, or NULL where the model allows it.</summary>
+    public bool HasTheTypesTheAppWrites() =>
+        Type(_sequence) == raw.SQLITE_INTEGER
+        && Type(_timestamp) == raw.SQLITE_TEXT && Type(_actor) == raw.SQLITE_TEXT && Type(_action) == raw.SQLITE_TEXT
+        && Type(_subject) == raw.SQLITE_TEXT && Type(_details) == raw.SQLITE_TEXT && Type(_previousHash) == raw.SQLITE_TEXT
+        && Type(_hash) == raw.SQLITE_TEXT
+        && Type(_agencyId) is raw.SQLITE_INTEGER or raw.SQLITE_NULL
+        && Type(_caseNumber) is raw.SQLITE_TEXT or raw.SQLITE_NULL
+        && Type(_legalBasis) is raw.SQLITE_TEXT or raw.SQLITE_NULL
+        && Type(_residentId) is raw.SQLITE_TEXT or raw.SQLITE_NULL;
+
+    private int Type(int column) => raw.sqlite3_column_type(_statement, column);
 
     private bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
 
