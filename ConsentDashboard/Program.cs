@@ -5,6 +5,7 @@ using ConsentDashboard.Features.Admin;
 using ConsentDashboard.Features.Clips;
 using ConsentDashboard.Features.Audit;
 using ConsentDashboard.Features.Disclosures;
+using ConsentDashboard.Features.PublicLog;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -15,6 +16,8 @@ switch (args)
 {
     case [OfflineVerifier.Command, ..]:
         return await OfflineVerifier.RunAsync(args[1..], Console.Out, Console.Error);
+    case [VerifyReceiptCommand.Command, ..]:
+        return await VerifyReceiptCommand.RunAsync(args[1..], Console.Out, Console.Error);
     case [CreateAdminCommand.Command, ..]:
         return await CreateAdminCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error);
 }
@@ -74,6 +77,7 @@ app.MapAdditionalIdentityEndpoints();
 app.MapClipContent();
 app.MapConsentReceipts();
 app.MapAuditExports();
+app.MapPublicLog();
 // The checkpoint key is public by design: anyone may check a checkpoint with it.
 app.MapGet("/audit/checkpoint-public-key.pem", (AuditCheckpointSigner signer) =>
     Results.File(System.Text.Encoding.ASCII.GetBytes(signer.PublicKeyPem), "application/x-pem-file", "consentdashboard-checkpoint-key.pem"));

@@ -17,6 +17,7 @@ public class ApplicationDbContext(DbContextOptions<ApplicationDbContext> options
     public DbSet<AgencyBlock> AgencyBlocks => Set<AgencyBlock>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+    public DbSet<AuditTreeNode> AuditTreeNodes => Set<AuditTreeNode>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
 
     /// <summary>The accounts holding any of <paramref name="roleNames"/>, each with its role: the one join over Identity's role tables.</summary>

@@ -118,6 +118,8 @@ public static class ConsentDashboardSetup
         services.AddSingleton<ResidentPseudonyms>();
         services.AddSingleton<AuditCheckpointSigner>();
         services.AddSingleton<AuditCheckpoints>();
+        services.AddSingleton<AuditWitnessFolder>();
+        services.AddSingleton<Features.PublicLog.PublicLogService>();
         services.AddHostedService<AuditCheckpointScheduler>();
         services.AddScoped<AdminDirectoryService>();
         services.AddSingleton<PersonalDataService>();
@@ -137,8 +139,8 @@ public static class ConsentDashboardSetup
 
         try
         {
-            app.Services.GetRequiredService<DataFolder>();
-            return null;
+            var dataFolder = app.Services.GetRequiredService<DataFolder>();
+            return AuditWitnessFolder.Problem(app.Configuration, dataFolder.Path);
         }
         catch (DataFolderUnusableException unusable)
         {
@@ -233,6 +235,13 @@ public static class ConsentDashboardSetup
             {
                 // Readers do not wait for the writer, and the writer does not wait for readers.
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+
+            // A log written before the Merkle tree existed gets its tree now, before anything appends.
+            var added = await AuditTree.CompleteAsync(db, services.GetRequiredService<AuditLog>());
+            if (added > 0)
+            {
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(AuditTree)).LogInformation("Built {Count} nodes of the audit log's Merkle tree.", added);
             }
         }
 

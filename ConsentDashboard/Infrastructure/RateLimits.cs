@@ -24,6 +24,9 @@ public sealed class RateLimitOptions
     /// <summary>Log queries (first pages) one auditor may run per hour; each is itself a log entry.</summary>
     public int LogViewsPerHour { get; set; } = 600;
 
+    /// <summary>Calls to the public log's feeds and proofs one client address may make per hour.</summary>
+    public int PublicLogPerHour { get; set; } = 1200;
+
     /// <summary>
     /// Addresses of the reverse proxies in front of the app. Only their X-Forwarded-For and X-Forwarded-Proto are
     /// believed; with none, the connection's own address is the client's and forwarded headers are ignored.
@@ -39,6 +42,7 @@ public sealed class RateLimitOptions
 public static class RateLimits
 {
     public const string ExportsPolicy = "exports";
+    public const string PublicLogPolicy = "public-log";
 
     /// <summary>The account pages whose form posts are limited per client address.</summary>
     private static readonly string[] AccountForms =
@@ -72,6 +76,8 @@ public static class RateLimits
                     : RateLimitPartition.GetNoLimiter(""));
             limiter.AddPolicy(ExportsPolicy, context => RateLimitPartition.GetSlidingWindowLimiter(
                 $"exports:{context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? ClientAddress(context)}", _ => PerHour(options.ExportsPerHour)));
+            limiter.AddPolicy(PublicLogPolicy, context => RateLimitPartition.GetSlidingWindowLimiter(
+                $"public-log:{ClientAddress(context)}", _ => PerHour(options.PublicLogPerHour)));
         });
         services.AddSingleton<PerUserLimit>();
         return services;

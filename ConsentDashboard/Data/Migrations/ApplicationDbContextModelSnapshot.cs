@@ -182,6 +182,11 @@ namespace ConsentDashboard.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RootHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
@@ -274,6 +279,27 @@ namespace ConsentDashboard.Data.Migrations
                     b.HasIndex("ResidentId", "Sequence");
 
                     b.ToTable("AuditEntries");
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
+                });
+
+            modelBuilder.Entity("ConsentDashboard.Data.AuditTreeNode", b =>
+                {
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB")
+                        .IsFixedLength();
+
+                    b.HasKey("Level", "Index");
+
+                    b.ToTable("AuditTreeNodes");
 
                     b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });

@@ -36,6 +36,7 @@ public sealed class AuditLogService(
     ResidentPseudonyms pseudonyms,
     AuditCheckpointSigner signer,
     AuditCheckpoints checkpoints,
+    AuditWitnessFolder witnessFolder,
     PerUserLimit limits,
     ILogger<AuditLogService> logger)
 {
@@ -96,12 +97,20 @@ public sealed class AuditLogService(
         return new AuditRowPage(rows, Math.Min(total, CountCap), total > CountCap, asOf);
     }
 
-    /// <summary>The newest entry's sequence: how many entries a verification will check.</summary>
+    /// <summary>The newest entry's sequence: how many entries a verification will check (0 when the log cannot be read).</summary>
     public async Task<long> HeadSequenceAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         user.RequireRole(Roles.Auditor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+        try
+        {
+            return await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // Verification itself says what is wrong with the table.
+            return 0;
+        }
     }
 
     public async Task<IReadOnlyList<Agency>> AgenciesAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
@@ -111,18 +120,91 @@ public sealed class AuditLogService(
         return await db.Agencies.AsNoTracking().OrderBy(a => a.Name).ToListAsync(cancellationToken);
     }
 
-    /// <summary>Verifies the chain and the newest signed checkpoint, and records that an auditor did so.</summary>
-    public async Task<IntegrityReport> VerifyAsync(ClaimsPrincipal user, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Verifies the chain, the newest signed checkpoint, the witness folder's heads and the head the auditor's browser
+    /// kept, and records that an auditor did so (unless the log cannot be written, which the report then says).
+    /// </summary>
+    public async Task<IntegrityReport> VerifyAsync(
+        ClaimsPrincipal user, IProgress<long>? progress = null, SignedTreeHead? browserHead = null, CancellationToken cancellationToken = default)
     {
         var auditorId = user.RequireRole(Roles.Auditor);
+        var trusted = new List<TrustedHead>();
+        if (browserHead is not null)
+        {
+            trusted.Add(new TrustedHead("your browser's saved head", browserHead));
+        }
+
+        if (witnessFolder.Folder is { } folder)
+        {
+            var newest = AuditWitnessFolder.Read(folder).Heads.Where(h => h.IsSignedBy(signer.PublicKeyPem)).MaxBy(h => h.TreeSize);
+            if (newest is not null)
+            {
+                trusted.Add(new TrustedHead("the witness folder", newest));
+            }
+        }
+
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var report = await AuditIntegrity.VerifyAsync(db, signer.PublicKeyPem, progress, cancellationToken, logger);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        await audit.AppendAsync(AuditActors.User(auditorId), "log", new LogVerified(
-            report.IsValid, report.Chain.EntriesChecked, report.Chain.HeadSequence, report.Chain.FailedSequence, report.Chain.Failure?.ToString(),
-            report.Checkpoint.Sequence, report.Checkpoint.Problem), cancellationToken: cancellationToken);
-        await audit.CommitAsync(cancellationToken);
+        var report = await AuditIntegrity.VerifyAsync(db, signer.PublicKeyPem, progress, cancellationToken, logger, trusted);
+        try
+        {
+            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
+            await audit.AppendAsync(AuditActors.User(auditorId), "log", new LogVerified(
+                report.IsValid, report.Chain.EntriesChecked, report.Chain.HeadSequence, report.FirstFailure?.Sequence, report.FirstFailure?.Kind.ToString(),
+                report.Checkpoint.Sequence, report.Checkpoint.Problem), cancellationToken: cancellationToken);
+            await audit.CommitAsync(cancellationToken);
+        }
+        catch (Exception unwritable) when (unwritable is System.Data.Common.DbException or InvalidOperationException && !report.IsValid)
+        {
+            // A log damaged enough to refuse the append is already reported as failing; the report must still reach the auditor.
+            logger.LogError("This verification could not be recorded in the damaged log: {Reason}", unwritable.Message);
+        }
+
         return report;
+    }
+
+    /// <summary>
+    /// The check an auditor's browser runs on each visit: a tree head signed now for the browser to keep, and whether it
+    /// extends the head the browser kept from its last visit (a consistency proof, RFC 9162 §2.1.4).
+    /// </summary>
+    public async Task<WitnessCheck> CheckWitnessAsync(ClaimsPrincipal user, SignedTreeHead? saved, CancellationToken cancellationToken = default)
+    {
+        user.RequireRole(Roles.Auditor);
+        var current = await checkpoints.SignForWitnessAsync(cancellationToken);
+        if (saved is null)
+        {
+            return new WitnessCheck(WitnessStatus.FirstVisit, current, $"This browser now keeps the log's head: {current.TreeSize:N0} entries.");
+        }
+
+        if (!saved.IsSignedBy(signer.PublicKeyPem))
+        {
+            return new WitnessCheck(WitnessStatus.Failed, current,
+                "The head this browser kept does not verify with the log's public key: the key was changed or the saved head was altered.");
+        }
+
+        if (saved.TreeSize > current.TreeSize)
+        {
+            return new WitnessCheck(WitnessStatus.Failed, current,
+                $"The log was rolled back: on your last check it had {saved.TreeSize:N0} entries, and now it has {current.TreeSize:N0}. "
+                + $"Entries {current.TreeSize + 1} to {saved.TreeSize} were removed.");
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        bool consistent;
+        try
+        {
+            var proof = await AuditTree.ConsistencyProofAsync(db, saved.TreeSize, current.TreeSize, cancellationToken);
+            consistent = Infrastructure.Audit.Merkle.MerkleTree.VerifyConsistency(saved.TreeSize, current.TreeSize, saved.Root, current.Root, proof);
+        }
+        catch (InvalidOperationException)
+        {
+            consistent = false;
+        }
+
+        return consistent
+            ? new WitnessCheck(WitnessStatus.Matches, current,
+                $"The log still extends the head this browser kept ({saved.TreeSize:N0} entries); it now has {current.TreeSize:N0}.")
+            : new WitnessCheck(WitnessStatus.Failed, current,
+                $"The log was rewritten: its first {saved.TreeSize:N0} entries are no longer the ones this browser saw on your last check.");
     }
 
     /// <summary>Signs the current head now; the signing is logged after it.</summary>
@@ -261,3 +343,13 @@ public sealed class AuditLogService(
             filter.ResidentPseudonym is { Length: > 0 } resident ? $"resident {resident}" : null,
         }.OfType<string>());
 }
+
+public enum WitnessStatus
+{
+    FirstVisit,
+    Matches,
+    Failed,
+}
+
+/// <summary>The browser witness's result: the head to keep now, and what the kept one says about the log.</summary>
+public sealed record WitnessCheck(WitnessStatus Status, SignedTreeHead Current, string Message);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ConsentDashboard.Infrastructure.Audit;
 
 namespace ConsentDashboard.Features.Disclosures;
 
@@ -21,7 +22,8 @@ public sealed record ConsentReceipt(
     [property: JsonPropertyName("spiCat")] IReadOnlyList<string> SpiCat,
     [property: JsonPropertyName("disclosure")] ReceiptDisclosure Disclosure,
     [property: JsonPropertyName("auditSequence")] long AuditSequence,
-    [property: JsonPropertyName("auditHash")] string AuditHash)
+    [property: JsonPropertyName("auditHash")] string AuditHash,
+    [property: JsonPropertyName("logProof")] ReceiptLogProof? LogProof)
 {
     public const string SpecVersion = "KI-CR-v1.1.0";
 }
@@ -59,3 +61,25 @@ public sealed record ReceiptDisclosure(
     [property: JsonPropertyName("allowDownload")] bool AllowDownload,
     [property: JsonPropertyName("accessExpiresAt")] DateTime AccessExpiresAt,
     [property: JsonPropertyName("revokedAt")] DateTime? RevokedAt);
+
+/// <summary>
+/// The proof that this disclosure is in the log auditors verify: its log entries as stored (so their hashes can be
+/// recomputed), each with its RFC 9162 audit path, and the signed tree head the paths lead to. Checkable offline with
+/// the log's public key alone (<c>verify-receipt</c>).
+/// </summary>
+public sealed record ReceiptLogProof(
+    [property: JsonPropertyName("treeHead")] SignedTreeHead TreeHead,
+    [property: JsonPropertyName("entries")] IReadOnlyList<ReceiptLogEntry> Entries);
+
+/// <summary>One log entry exactly as hashed, with where it sits in the tree and its audit path (lower-case hex, leaf first).</summary>
+public sealed record ReceiptLogEntry(
+    [property: JsonPropertyName("leafIndex")] long LeafIndex,
+    [property: JsonPropertyName("sequence")] long Sequence,
+    [property: JsonPropertyName("timestamp")] string Timestamp,
+    [property: JsonPropertyName("actor")] string Actor,
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("subject")] string Subject,
+    [property: JsonPropertyName("details")] string Details,
+    [property: JsonPropertyName("previousHash")] string PreviousHash,
+    [property: JsonPropertyName("hash")] string Hash,
+    [property: JsonPropertyName("auditPath")] IReadOnlyList<string> AuditPath);

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ConsentDashboard.Features.Disclosures;
 
 /// <summary>Builds the receipt of one of the resident's own disclosures; anyone else's is simply not found.</summary>
-public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFactory)
+public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFactory, AuditCheckpoints checkpoints)
 {
     public async Task<ConsentReceipt?> BuildAsync(ClaimsPrincipal user, Guid disclosureId, string policyUrl, CancellationToken cancellationToken = default)
     {
@@ -33,10 +33,12 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
         }
 
         var subject = $"disclosure:{d.Id}";
-        var entry = await db.AuditEntries.AsNoTracking()
-            .Where(e => e.Subject == subject && e.Action == nameof(DisclosureCreated))
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstAsync(cancellationToken);
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.Subject == subject && (e.Action == nameof(DisclosureCreated) || e.Action == nameof(DisclosureRevoked)))
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(cancellationToken);
+        var entry = entries.First(e => e.Action == nameof(DisclosureCreated));
+        var proof = await ProveAsync(db, entries, cancellationToken);
 
         var revealed = Enum.GetValues<ContactFields>()
             .Where(f => f != ContactFields.None && d.RevealedContactFields.HasFlag(f))
@@ -73,6 +75,29 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
             new ReceiptDisclosure(d.ClipId, d.ClipSha256, d.RecordedStart, d.RecordedEnd, d.LegalBasis.ToString(), d.CaseNumber,
                 revealed, d.AllowDownload, d.AccessExpiresAt, d.RevokedAt),
             entry.Sequence,
-            entry.Hash);
+            entry.Hash,
+            proof);
+    }
+
+    /// <summary>
+    /// Inclusion proofs of the disclosure's entries against the newest published tree head that covers them; when none
+    /// does yet, a head is signed and published now.
+    /// </summary>
+    private async Task<ReceiptLogProof> ProveAsync(ApplicationDbContext db, List<AuditEntry> entries, CancellationToken cancellationToken)
+    {
+        var newest = entries.Max(e => e.Sequence);
+        var checkpoint = await db.AuditCheckpoints.AsNoTracking().Where(c => c.RootHash != null && c.Sequence >= newest)
+            .OrderByDescending(c => c.Sequence).ThenByDescending(c => c.Id).FirstOrDefaultAsync(cancellationToken)
+            ?? await checkpoints.SignHeadAsync(cancellationToken);
+        var head = SignedTreeHead.From(checkpoint!)!;
+        var proven = new List<ReceiptLogEntry>();
+        foreach (var e in entries)
+        {
+            var path = await AuditTree.InclusionProofAsync(db, e.Sequence, head.TreeSize, cancellationToken);
+            proven.Add(new ReceiptLogEntry(e.Sequence - 1, e.Sequence, e.Timestamp.ToString(AuditCanonicalEncoding.TimestampFormat, System.Globalization.CultureInfo.InvariantCulture),
+                e.Actor, e.Action, e.Subject, e.Details, e.PreviousHash, e.Hash, path.Select(Convert.ToHexStringLower).ToList()));
+        }
+
+        return new ReceiptLogProof(head, proven);
     }
 }

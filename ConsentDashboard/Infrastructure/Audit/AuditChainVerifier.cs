@@ -27,7 +27,8 @@ public sealed record AuditVerificationResult(
     long? FailedSequence = null,
     AuditFailureKind? Failure = null,
     string? Reason = null,
-    string? Unreadable = null)
+    string? Unreadable = null,
+    IReadOnlyDictionary<long, string>? RootsAt = null)
 {
     /// <summary>True only when every entry was read and checked out: a log that could not be read is never valid.</summary>
     public bool IsValid => FailedSequence is null && Unreadable is null;
@@ -44,10 +45,12 @@ public sealed record AuditVerificationResult(
 /// </summary>
 public static class AuditChainVerifier
 {
+    /// <param name="rootsAt">Tree sizes whose Merkle root to recompute from the entries on the way (heads to check).</param>
     public static async Task<AuditVerificationResult> VerifyAsync(
-        ApplicationDbContext db, IProgress<long>? progress = null, CancellationToken cancellationToken = default, ILogger? logger = null)
+        ApplicationDbContext db, IProgress<long>? progress = null, CancellationToken cancellationToken = default, ILogger? logger = null,
+        IReadOnlyCollection<long>? rootsAt = null)
     {
-        var fast = await FastPathAsync(db, progress, cancellationToken);
+        var fast = await FastPathAsync(db, progress, cancellationToken, rootsAt);
         if (fast.Intact is { } intact)
         {
             return intact;
@@ -58,7 +61,7 @@ public static class AuditChainVerifier
             logger?.LogWarning("Audit verification is taking the slow path: {Reason}", why);
         }
 
-        var result = await AuditFailureClassifier.VerifyAsync(db, progress, cancellationToken);
+        var result = await AuditFailureClassifier.VerifyAsync(db, progress, cancellationToken, rootsAt);
         if (result.IsValid && fast.SuspectSequence is { } suspect)
         {
             logger?.LogError(
@@ -77,7 +80,8 @@ public static class AuditChainVerifier
         public static FastPathResult CannotRun(string reason) => new(null, null, null, reason);
     }
 
-    internal static async Task<FastPathResult> FastPathAsync(ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
+    internal static async Task<FastPathResult> FastPathAsync(
+        ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<long>? rootsAt = null)
     {
         if (db.Database.GetDbConnection() is not SqliteConnection connection)
         {
@@ -93,7 +97,7 @@ public static class AuditChainVerifier
 
         try
         {
-            var result = Walk(db, connection, progress, cancellationToken);
+            var result = Walk(db, connection, progress, cancellationToken, rootsAt);
             return result.Intact is { } intact ? result with { Intact = intact with { Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started) } } : result;
         }
         catch (SqliteException error)
@@ -112,7 +116,8 @@ public static class AuditChainVerifier
     /// <summary>
     /// One core steps through the rows and checks sequence, links and filter columns; the pipeline hashes on the other.
     /// </summary>
-    private static FastPathResult Walk(ApplicationDbContext db, SqliteConnection connection, IProgress<long>? progress, CancellationToken cancellationToken)
+    private static FastPathResult Walk(
+        ApplicationDbContext db, SqliteConnection connection, IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<long>? rootsAt)
     {
         using var reader = SqliteAuditRowReader.TryOpen(db, connection, out var problem);
         if (reader is null)
@@ -120,7 +125,8 @@ public static class AuditChainVerifier
             return FastPathResult.CannotRun($"SQLite refused the query: {problem}");
         }
 
-        using var hashes = new AuditHashPipeline(cancellationToken);
+        var roots = new Merkle.RootCollector(rootsAt ?? []);
+        using var hashes = new AuditHashPipeline(cancellationToken, roots);
         Span<byte> previousHash = stackalloc byte[64];
         System.Text.Encoding.ASCII.GetBytes(AuditCanonicalEncoding.GenesisHash, previousHash);
         long expected = 1;
@@ -181,6 +187,7 @@ public static class AuditChainVerifier
 
         progress?.Report(expected - 1);
         var head = expected - 1;
-        return new FastPathResult(new AuditVerificationResult(head, head, System.Text.Encoding.ASCII.GetString(previousHash), TimeSpan.Zero), null, null, null);
+        return new FastPathResult(
+            new AuditVerificationResult(head, head, System.Text.Encoding.ASCII.GetString(previousHash), TimeSpan.Zero, RootsAt: roots.Roots), null, null, null);
     }
 }

@@ -43,30 +43,45 @@ public sealed class AuditCheckpointSigner : IDisposable
 
     public string KeyId { get; }
 
-    /// <summary>The exact bytes a checkpoint's signature covers.</summary>
+    /// <summary>The exact bytes a checkpoint signed before the Merkle tree existed covers.</summary>
     public static byte[] SignedBytes(long sequence, string hash, DateTime signedAt) => Encoding.UTF8.GetBytes(string.Create(
         CultureInfo.InvariantCulture, $"consentdashboard-audit-checkpoint/v1|{sequence}|{hash}|{AuditCanonicalEncoding.Normalise(signedAt):yyyy-MM-ddTHH:mm:ss.ffffffZ}"));
 
-    public AuditCheckpoint Sign(long sequence, string hash, DateTime signedAt) => new()
+    /// <summary>A signed tree head over the first <paramref name="size"/> entries, the newest of which has <paramref name="entryHash"/>.</summary>
+    public AuditCheckpoint Sign(long size, string entryHash, byte[] root, DateTime signedAt)
     {
-        Sequence = sequence,
-        Hash = hash,
-        SignedAt = AuditCanonicalEncoding.Normalise(signedAt),
-        Signature = Convert.ToBase64String(_key.SignData(SignedBytes(sequence, hash, signedAt), HashAlgorithmName.SHA256)),
-        KeyId = KeyId,
-    };
+        var rootHash = Convert.ToHexStringLower(root);
+        var timestamp = SignedTreeHead.FormatTime(signedAt);
+        return new AuditCheckpoint
+        {
+            Sequence = size,
+            Hash = entryHash,
+            RootHash = rootHash,
+            SignedAt = AuditCanonicalEncoding.Normalise(signedAt),
+            Signature = Convert.ToBase64String(_key.SignData(SignedTreeHead.SignedBytes(size, rootHash, timestamp), HashAlgorithmName.SHA256)),
+            KeyId = KeyId,
+        };
+    }
 
-    /// <summary>True when the checkpoint was signed by the holder of this public key and not altered since.</summary>
+    /// <summary>
+    /// True when the checkpoint was signed by the holder of this public key and not altered since: a tree head's
+    /// signature covers its size, root and time; an older checkpoint's its entry hash and time.
+    /// </summary>
     public static bool IsSignedBy(AuditCheckpoint checkpoint, string publicKeyPem)
     {
+        if (SignedTreeHead.From(checkpoint) is { } head)
+        {
+            return head.IsSignedBy(publicKeyPem);
+        }
+
         using var key = ECDsa.Create();
-        key.ImportFromPem(publicKeyPem);
         try
         {
+            key.ImportFromPem(publicKeyPem);
             return key.VerifyData(SignedBytes(checkpoint.Sequence, checkpoint.Hash, checkpoint.SignedAt),
                 Convert.FromBase64String(checkpoint.Signature), HashAlgorithmName.SHA256);
         }
-        catch (FormatException)
+        catch (Exception invalid) when (invalid is FormatException or CryptographicException or ArgumentException)
         {
             return false;
         }

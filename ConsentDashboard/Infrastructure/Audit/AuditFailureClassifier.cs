@@ -19,7 +19,7 @@ internal static class AuditFailureClassifier
     private const int RenumberSearchMaxBytes = 256 * 1024;
 
     public static async Task<AuditVerificationResult> VerifyAsync(
-        ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken)
+        ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<long>? rootsAt = null)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         AuditRowSource source;
@@ -36,7 +36,7 @@ internal static class AuditFailureClassifier
         {
             try
             {
-                return await WalkAsync(source, progress, started, cancellationToken);
+                return await WalkAsync(source, progress, started, new Merkle.RootCollector(rootsAt ?? []), cancellationToken);
             }
             catch (DbException unreadable)
             {
@@ -46,7 +46,7 @@ internal static class AuditFailureClassifier
     }
 
     private static async Task<AuditVerificationResult> WalkAsync(
-        AuditRowSource source, IProgress<long>? progress, long started, CancellationToken cancellationToken)
+        AuditRowSource source, IProgress<long>? progress, long started, Merkle.RootCollector roots, CancellationToken cancellationToken)
     {
         await using var cursor = source.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         var recent = new RecentHashes(RenumberSearchWindow + 1);
@@ -73,6 +73,7 @@ internal static class AuditFailureClassifier
             }
 
             recent.Add(expected, entry.Hash);
+            roots.Add(Convert.FromHexString(entry.Hash));
             checkedCount++;
             expected++;
             previousHash = entry.Hash;
@@ -84,7 +85,7 @@ internal static class AuditFailureClassifier
 
         progress?.Report(checkedCount);
         return new AuditVerificationResult(checkedCount, expected - 1, previousHash,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            System.Diagnostics.Stopwatch.GetElapsedTime(started), RootsAt: roots.Roots);
     }
 
     private static async Task<(long, AuditFailureKind, string)?> ClassifyAsync(

@@ -17,10 +17,12 @@ internal sealed class AuditHashPipeline : IDisposable
     private readonly BlockingCollection<Batch> _free = new(Batches);
     private readonly CancellationTokenSource _stop;
     private readonly Task<long?> _hashing;
+    private readonly Merkle.RootCollector? _roots;
     private Batch _current;
 
-    public AuditHashPipeline(CancellationToken cancellationToken)
+    public AuditHashPipeline(CancellationToken cancellationToken, Merkle.RootCollector? roots = null)
     {
+        _roots = roots;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         for (var i = 0; i < Batches; i++)
         {
@@ -99,6 +101,8 @@ internal sealed class AuditHashPipeline : IDisposable
                     _stop.Cancel();
                     return batch.FirstSequence + i;
                 }
+
+                _roots?.Add(digest);
 
                 start = batch.Ends[i];
             }

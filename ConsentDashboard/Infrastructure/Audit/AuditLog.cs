@@ -22,13 +22,22 @@ public sealed class AuditLog(TimeProvider time)
 
     private readonly SemaphoreSlim _appendLock = new(1, 1);
 
+    // The tree's right edge after the last commit through this instance, so an append needs no query to extend it.
+    // Only used when the head it was taken at is still the head (another process may have appended since).
+    private (long Size, string HeadHash, Merkle.MerkleFrontier Frontier)? _committedEdge;
+
+    internal Merkle.MerkleFrontier? EdgeAt(long size, string headHash) =>
+        _committedEdge is { } edge && edge.Size == size && edge.HeadHash == headHash ? edge.Frontier.Clone() : null;
+
+    internal void Committed(long size, string headHash, Merkle.MerkleFrontier frontier) => _committedEdge = (size, headHash, frontier);
+
     public async Task<AuditScope> BeginAsync(ApplicationDbContext db, CancellationToken cancellationToken = default)
     {
         await _appendLock.WaitAsync(cancellationToken);
         try
         {
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            return new AuditScope(db, transaction, _appendLock, time);
+            return new AuditScope(db, transaction, this, _appendLock, time);
         }
         catch (Microsoft.Data.Sqlite.SqliteException busy) when (busy.SqliteErrorCode is 5 or 6)
         {
@@ -48,15 +57,18 @@ public sealed class AuditScope : IAsyncDisposable
 {
     private readonly ApplicationDbContext _db;
     private readonly IDbContextTransaction _transaction;
+    private readonly AuditLog _log;
     private readonly SemaphoreSlim _appendLock;
     private readonly TimeProvider _time;
     private (long Sequence, string Hash)? _head;
+    private Merkle.MerkleFrontier? _tree;
     private bool _released;
 
-    internal AuditScope(ApplicationDbContext db, IDbContextTransaction transaction, SemaphoreSlim appendLock, TimeProvider time)
+    internal AuditScope(ApplicationDbContext db, IDbContextTransaction transaction, AuditLog log, SemaphoreSlim appendLock, TimeProvider time)
     {
         _db = db;
         _transaction = transaction;
+        _log = log;
         _appendLock = appendLock;
         _time = time;
     }
@@ -74,6 +86,8 @@ public sealed class AuditScope : IAsyncDisposable
                 .Select(e => new { e.Sequence, e.Hash })
                 .FirstOrDefaultAsync(cancellationToken);
             _head = last is null ? (0, AuditCanonicalEncoding.GenesisHash) : (last.Sequence, last.Hash);
+            _tree = _log.EdgeAt(_head.Value.Sequence, _head.Value.Hash)
+                ?? await AuditTree.FrontierAsync(_db, _head.Value.Sequence, _head.Value.Hash, cancellationToken);
         }
 
         var entry = new AuditEntry
@@ -89,6 +103,12 @@ public sealed class AuditScope : IAsyncDisposable
         entry.Hash = AuditCanonicalEncoding.ComputeHash(entry);
         details.Facets.ApplyTo(entry);
         _db.AuditEntries.Add(entry);
+        // The subtrees this entry completes are stored with it, in the same transaction.
+        foreach (var (id, hash) in _tree!.Append(AuditTree.LeafOf(entry.Hash)))
+        {
+            _db.AuditTreeNodes.Add(new AuditTreeNode { Level = id.Level, Index = id.Index, Hash = hash });
+        }
+
         _head = (entry.Sequence, entry.Hash);
         return entry;
     }
@@ -98,6 +118,11 @@ public sealed class AuditScope : IAsyncDisposable
     {
         await _db.SaveChangesAsync(cancellationToken);
         await _transaction.CommitAsync(cancellationToken);
+        if (_head is { } head && _tree is not null)
+        {
+            _log.Committed(head.Sequence, head.Hash, _tree);
+        }
+
         Release();
     }
 

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ConsentDashboard.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -5,9 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace ConsentDashboard.Infrastructure.Audit;
 
 /// <summary>
-/// <c>dotnet run --project ConsentDashboard -- verify-log --database &lt;path&gt; --public-key &lt;path&gt;</c>: checks a copy of
-/// the database without starting the web app, so an auditor need not trust the running server. Exit code 0 when the
-/// chain and the newest checkpoint hold, 1 when they do not, 2 when the command cannot run.
+/// <c>verify-log --database &lt;path&gt; --public-key &lt;path&gt; [--trusted-head &lt;file&gt;]… [--witness-folder &lt;dir&gt;]</c>:
+/// checks a copy of the database without starting the web app, so an auditor need not trust the running server. Trusted
+/// heads (saved from the public page or an auditor's browser) and a witness folder catch truncation and rewriting even
+/// when every checkpoint row was removed. Exit code 0 when everything holds, 1 when it does not, 2 when the command
+/// cannot run.
 /// </summary>
 public static class OfflineVerifier
 {
@@ -17,6 +20,8 @@ public static class OfflineVerifier
     {
         string? database = null;
         string? publicKey = null;
+        string? witnessFolder = null;
+        var headFiles = new List<string>();
         for (var i = 0; i < args.Length - 1; i++)
         {
             switch (args[i])
@@ -27,19 +32,59 @@ public static class OfflineVerifier
                 case "--public-key":
                     publicKey = args[++i];
                     break;
+                case "--trusted-head":
+                    headFiles.Add(args[++i]);
+                    break;
+                case "--witness-folder":
+                    witnessFolder = args[++i];
+                    break;
             }
         }
 
         if (database is null || publicKey is null)
         {
-            await error.WriteLineAsync($"Usage: ConsentDashboard {Command} --database <consentdashboard.db> --public-key <checkpoint-public-key.pem>");
+            await error.WriteLineAsync(
+                $"Usage: ConsentDashboard {Command} --database <consentdashboard.db> --public-key <checkpoint-public-key.pem> "
+                + "[--trusted-head <tree-head.json>]... [--witness-folder <folder>]");
             return 2;
         }
 
-        if (!File.Exists(database) || !File.Exists(publicKey))
+        foreach (var path in new[] { database, publicKey }.Concat(headFiles))
         {
-            await error.WriteLineAsync($"Not found: {(File.Exists(database) ? publicKey : database)}");
+            if (!File.Exists(path))
+            {
+                await error.WriteLineAsync($"Not found: {path}");
+                return 2;
+            }
+        }
+
+        if (witnessFolder is not null && !Directory.Exists(witnessFolder))
+        {
+            await error.WriteLineAsync($"Not found: {witnessFolder}");
             return 2;
+        }
+
+        var trusted = new List<TrustedHead>();
+        foreach (var file in headFiles)
+        {
+            var heads = TreeHeadFile.Read(await File.ReadAllTextAsync(file));
+            if (heads.Count == 0)
+            {
+                await error.WriteLineAsync($"{file} holds no signed tree head (a JSON object with treeSize, rootHash, timestamp, keyId and signature).");
+                return 2;
+            }
+
+            trusted.AddRange(heads.Select(h => new TrustedHead($"the file {Path.GetFileName(file)}", h)));
+        }
+
+        if (witnessFolder is not null)
+        {
+            var (heads, unreadable) = AuditWitnessFolder.Read(witnessFolder);
+            trusted.AddRange(heads.Select(h => new TrustedHead("the witness folder", h)));
+            if (unreadable > 0)
+            {
+                await output.WriteLineAsync($"Witness folder: {unreadable} line(s) are not tree heads and were skipped.");
+            }
         }
 
         var options = new DbContextOptionsBuilder<ApplicationDbContext>()
@@ -51,32 +96,85 @@ public static class OfflineVerifier
         try
         {
             await using var db = new ApplicationDbContext(options);
-            var report = await AuditIntegrity.VerifyAsync(db, await File.ReadAllTextAsync(publicKey), logger: loggers.CreateLogger(Command));
-            var chain = report.Chain;
-            await output.WriteLineAsync($"Entries checked: {chain.EntriesChecked:N0} in {chain.Duration.TotalMilliseconds:N0} ms");
-            if (chain.IsValid)
-            {
-                await output.WriteLineAsync($"Chain: intact. Head: entry {chain.HeadSequence}, hash {chain.HeadHash}");
-            }
-            else
-            {
-                await output.WriteLineAsync($"Chain: BROKEN at entry {chain.FailedSequence} ({chain.Failure}). {chain.Reason}");
-            }
-
-            var checkpoint = report.Checkpoint;
-            await output.WriteLineAsync(checkpoint switch
-            {
-                { Count: 0 } => "Checkpoint: none signed yet, so removal of the newest entries cannot be ruled out.",
-                { Problem: { } problem } => $"Checkpoint: FAILED. {problem}",
-                _ => $"Checkpoint: entry {checkpoint.Sequence} signed at {checkpoint.SignedAt:yyyy-MM-dd HH:mm:ss} UTC matches the log and the key.",
-            });
-            await output.WriteLineAsync(report.IsValid ? "Result: VALID" : "Result: INVALID");
+            var report = await AuditIntegrity.VerifyAsync(db, await File.ReadAllTextAsync(publicKey), logger: loggers.CreateLogger(Command), trusted: trusted);
+            await WriteAsync(report, output);
             return report.IsValid ? 0 : 1;
         }
-        catch (Exception failure) when (failure is SqliteException or InvalidOperationException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        catch (Exception failure) when (failure is DbException or InvalidOperationException or System.Security.Cryptography.CryptographicException
+            or ArgumentException or IOException)
         {
             await error.WriteLineAsync($"Could not verify {database}: {failure.Message}");
             return 2;
+        }
+    }
+
+    private static async Task WriteAsync(IntegrityReport report, TextWriter output)
+    {
+        var chain = report.Chain;
+        if (chain.Unreadable is { } unreadable)
+        {
+            await output.WriteLineAsync($"Chain: UNREADABLE. {unreadable}");
+        }
+        else
+        {
+            await output.WriteLineAsync($"Entries checked: {chain.EntriesChecked:N0} in {chain.Duration.TotalMilliseconds:N0} ms");
+            await output.WriteLineAsync(chain.IsValid
+                ? $"Chain: intact. Head: entry {chain.HeadSequence}, hash {chain.HeadHash}"
+                : $"Chain: BROKEN at entry {chain.FailedSequence} ({chain.Failure}). {chain.Reason}");
+        }
+
+        var checkpoint = report.Checkpoint;
+        await output.WriteLineAsync(checkpoint switch
+        {
+            { Problem: { } problem } => $"Checkpoint: FAILED. {problem}",
+            { Count: 0 } => "Checkpoint: none in the database, so only trusted heads can rule out removal of the newest entries.",
+            _ => $"Checkpoint: entry {checkpoint.Sequence} signed at {checkpoint.SignedAt:yyyy-MM-dd HH:mm:ss} UTC matches the log and the key.",
+        });
+        foreach (var head in report.Witnesses)
+        {
+            await output.WriteLineAsync(head switch
+            {
+                { Problem: { } problem } => $"Trusted head (size {head.TreeSize}): FAILED. {problem}",
+                { Checked: false } => $"Trusted head (size {head.TreeSize}) from {head.Source}: not checked, because the chain is broken first.",
+                _ => $"Trusted head (size {head.TreeSize}, signed {head.SignedAt:yyyy-MM-dd HH:mm:ss} UTC) from {head.Source}: consistent with the log.",
+            });
+        }
+
+        if (report.FirstFailure is var (sequence, kind, _))
+        {
+            await output.WriteLineAsync($"First failing entry: {sequence} ({kind})");
+        }
+
+        await output.WriteLineAsync(report.IsValid ? "Result: VALID" : "Result: INVALID");
+    }
+}
+
+/// <summary>A saved head file: one signed tree head, a JSON array of them, or the public feed's <c>{"heads": [...]}</c>.</summary>
+public static class TreeHeadFile
+{
+    public static IReadOnlyList<SignedTreeHead> Read(string json)
+    {
+        if (SignedTreeHead.Parse(json) is { } single)
+        {
+            return [single];
+        }
+
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var array = document.RootElement.ValueKind switch
+            {
+                System.Text.Json.JsonValueKind.Array => document.RootElement,
+                System.Text.Json.JsonValueKind.Object when document.RootElement.TryGetProperty("heads", out var heads) => heads,
+                _ => default,
+            };
+            return array.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? array.EnumerateArray().Select(e => SignedTreeHead.Parse(e.GetRawText())).OfType<SignedTreeHead>().ToList()
+                : [];
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return [];
         }
     }
 }
