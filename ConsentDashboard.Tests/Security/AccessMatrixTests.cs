@@ -59,6 +59,8 @@ public sealed partial class AccessMatrixTests : IAsyncLifetime
         ["/audit"] = Access.Auditor, ["/audit/report"] = Access.Auditor, ["/audit/verify"] = Access.Auditor,
         ["/audit/export.csv"] = Access.Auditor, ["/audit/export.jsonl"] = Access.Auditor,
         ["/audit/checkpoint-public-key.pem"] = Access.Anyone,
+        ["/log/heads"] = Access.Anyone, ["/log/heads.json"] = Access.Anyone, ["/log/public-key.pem"] = Access.Anyone,
+        ["/log/consistency"] = Access.Anyone, ["/log/check-receipt"] = Access.Anyone,
         ["/admin"] = Access.Admin,
         ["/inbox/{NoticeId:guid}"] = Access.Owner, ["/agency/requests/{RequestId:guid}"] = Access.Owner,
         ["/clips/{id:guid}/content"] = Access.Owner, ["/disclosures/{id:guid}/receipt"] = Access.Owner,

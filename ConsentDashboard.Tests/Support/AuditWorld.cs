@@ -34,9 +34,9 @@ public sealed class AuditWorld : IDisposable
 
     public static readonly string[] Cases = ["C-1", "C-2", "C-3", "C-4", "C-5", "C-6"];
 
-    public static async Task<AuditWorld> CreateAsync(int entries, int seed = 99)
+    public static async Task<AuditWorld> CreateAsync(int entries, int seed = 99, IDictionary<string, string?>? settings = null)
     {
-        var world = new AuditWorld(await TestApp.CreateAsync(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))));
+        var world = new AuditWorld(await TestApp.CreateAsync(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), settings));
         await world.SeedAsync(entries, new Random(seed));
         return world;
     }

@@ -105,7 +105,7 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
         var report = await VerifyAsync();
 
         Assert.False(report.IsValid);
-        Assert.Contains("signature that does not verify", report.Checkpoint.Problem);
+        Assert.Contains("does not verify with the published key", report.Checkpoint.Problem);
     }
 
     [Fact]

@@ -153,7 +153,8 @@ public sealed class AuditLogService(
                 report.Checkpoint.Sequence, report.Checkpoint.Problem), cancellationToken: cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
-        catch (Exception unwritable) when (unwritable is System.Data.Common.DbException or InvalidOperationException && !report.IsValid)
+        catch (Exception unwritable) when (unwritable is System.Data.Common.DbException or DbUpdateException or InvalidOperationException or ActionRefusedException
+            && !report.IsValid)
         {
             // A log damaged enough to refuse the append is already reported as failing; the report must still reach the auditor.
             logger.LogError("This verification could not be recorded in the damaged log: {Reason}", unwritable.Message);

@@ -65,8 +65,7 @@ public static class AuditCanonicalEncoding
         ReadOnlySpan<byte> action, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> details, ReadOnlySpan<byte> previousHashHex)
     {
         var needed = 32 + 6 * 4 + 20 + 27 + actor.Length + action.Length + subject.Length + details.Length;
-        if (target.Length < needed || !TryDecodeHex(previousHashHex, target[..32])
-            || storedTimestamp.Length < 19 || storedTimestamp[10] != (byte)' ')
+        if (target.Length < needed || !TryDecodeHex(previousHashHex, target[..32]) || !IsStoredTimestamp(storedTimestamp))
         {
             return -1;
         }
@@ -92,6 +91,28 @@ public static class AuditCanonicalEncoding
         length += WriteField(target[length..], subject);
         length += WriteField(target[length..], details);
         return length;
+    }
+
+    /// <summary>
+    /// Exactly the form EF Core's SQLite provider writes for a whole-microsecond time: "yyyy-MM-dd HH:mm:ss", then
+    /// nothing or "." and one to six digits, the last not 0. Anything else (a trailing space, a seventh digit, a 'T')
+    /// was written by hand, and must not hash as if it were the original.
+    /// </summary>
+    private static bool IsStoredTimestamp(ReadOnlySpan<byte> stored)
+    {
+        if (stored.Length < 19 || stored[10] != (byte)' ')
+        {
+            return false;
+        }
+
+        if (stored.Length == 19)
+        {
+            return true;
+        }
+
+        var fraction = stored[20..];
+        return stored[19] == (byte)'.' && fraction.Length is >= 1 and <= 6 && !fraction.ContainsAnyExceptInRange((byte)'0', (byte)'9')
+            && fraction[^1] != (byte)'0';
     }
 
     /// <summary>Upper bound of <see cref="WriteCanonical"/>'s length for these field sizes.</summary>

@@ -86,8 +86,19 @@ public sealed class AuditScope : IAsyncDisposable
                 .Select(e => new { e.Sequence, e.Hash })
                 .FirstOrDefaultAsync(cancellationToken);
             _head = last is null ? (0, AuditCanonicalEncoding.GenesisHash) : (last.Sequence, last.Hash);
-            _tree = _log.EdgeAt(_head.Value.Sequence, _head.Value.Hash)
-                ?? await AuditTree.FrontierAsync(_db, _head.Value.Sequence, _head.Value.Hash, cancellationToken);
+            _tree = _log.EdgeAt(_head.Value.Sequence, _head.Value.Hash);
+            if (_tree is null)
+            {
+                var size = _head.Value.Sequence;
+                if (await _db.AuditTreeNodes.AnyAsync(n => n.Level == 1 && n.Index >= size / 2, cancellationToken))
+                {
+                    // The tree reaches past the log's end: entries were removed behind the app's back.
+                    throw new Validation.ActionRefusedException(
+                        "The audit log is damaged (entries were removed from it), so nothing can be recorded. An operator must restore it from a backup.");
+                }
+
+                _tree = await AuditTree.FrontierAsync(_db, size, _head.Value.Hash, cancellationToken);
+            }
         }
 
         var entry = new AuditEntry

@@ -106,6 +106,14 @@ internal sealed class AuditRowSource : IAsyncDisposable
             problems.Add("sequence is not a whole number");
         }
 
+        foreach (var (hash, name) in new[] { (entry.PreviousHash, "previous hash"), (entry.Hash, "hash") })
+        {
+            if (hash.Length > 0 && (hash.Length != 64 || hash.Any(c => c is not (>= '0' and <= '9' or >= 'a' and <= 'f'))))
+            {
+                problems.Add($"{name} is not 64 lower-case hex digits");
+            }
+        }
+
         return new AuditRowRead(entry, problems.Count == 0 ? null : string.Join("; ", problems));
     }
 
