@@ -30,9 +30,11 @@ public sealed record SignedTreeHead(
     public static string FormatTime(DateTime utc) => AuditCanonicalEncoding.Normalise(utc).ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     /// <summary>When it was signed, or null when the timestamp is not in the signed form.</summary>
+    [JsonIgnore]
     public DateTime? SignedAt => DateTime.TryParseExact(Timestamp, TimestampFormat, CultureInfo.InvariantCulture,
         DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
+    [JsonIgnore]
     public byte[]? Root => RootHash.Length == 64 && !RootHash.Any(c => c is not (>= '0' and <= '9' or >= 'a' and <= 'f')) ? Convert.FromHexString(RootHash) : null;
 
     /// <summary>True when the holder of this public key signed exactly these fields.</summary>
