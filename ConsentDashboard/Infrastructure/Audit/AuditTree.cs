@@ -87,8 +87,7 @@ public static class AuditTree
             }
         }
 
-        var missing = wanted.FirstOrDefault(id => !into.ContainsKey(id));
-        if (wanted.Any(id => !into.ContainsKey(id)))
+        if (wanted.Where(id => !into.ContainsKey(id)).Select(id => (MerkleNodeId?)id).FirstOrDefault() is { } missing)
         {
             throw new InvalidOperationException(
                 $"The stored Merkle tree has no node at level {missing.Level}, index {missing.Index}: the tree or the log is incomplete.");
