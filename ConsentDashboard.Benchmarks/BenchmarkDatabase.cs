@@ -68,7 +68,7 @@ public sealed class BenchmarkDatabase : IDbContextFactory<ApplicationDbContext>
         {
             await db.Database.MigrateAsync();
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
-            db.Agencies.Add(new Agency { Name = "Benchmark PD", Jurisdiction = "Benchmark County" });
+            db.Agencies.Add(new Agency { Name = "Benchmark PD", Jurisdiction = "Benchmark County", RequiresReview = false });
             await db.SaveChangesAsync();
         }
 

@@ -146,6 +146,10 @@ public sealed class OperatorFlowTests : IAsyncLifetime
         await admin.Locator("input[data-testid=agency-name]").FillAsync("Harbour City Police");
         await admin.Locator("input[data-testid=agency-jurisdiction]").FillAsync("Harbour City");
         await admin.Locator("input[data-testid=agency-contact]").FillAsync("records@harbour.example");
+        // Review is on for a new agency; this city has no reviewer yet, so its requests go straight to residents.
+        var review = admin.Locator("[data-testid=agency-requires-review] input, input[data-testid=agency-requires-review]");
+        Assert.True(await review.IsCheckedAsync(), "A new agency's requests should need review unless the admin says otherwise.");
+        await review.UncheckAsync();
         await admin.GetByTestId("save-agency").ClickAsync();
         await Assertions.Expect(admin.GetByTestId("agency-table")).ToContainTextAsync("Harbour City Police");
         await InviteAsync(admin, "Officer Vale", "vale@harbour.example", "Officer: files requests for one agency", "Harbour City Police");

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ConsentDashboard.Tests.Browser;
@@ -12,7 +13,7 @@ public sealed class RequestToFootageFlowTests(BrowserFixture browser) : IClassFi
     private const string Case = "LBPD-2026-05001";
 
     [Fact]
-    public async Task OfficerFilesARequest_ResidentSeesItArriveAndShares_OfficerPlaysTheClip()
+    public async Task OfficerFilesARequest_ReviewerApprovesIt_ResidentSeesItArriveAndShares_OfficerPlaysTheClip()
     {
         // The resident already has the inbox open.
         var resident = await browser.NewPageAsync();
@@ -42,6 +43,31 @@ public sealed class RequestToFootageFlowTests(BrowserFixture browser) : IClassFi
         await officer.Locator("input[data-testid=request-window-end]").FillAsync(clipStart.AddMinutes(30).ToString("yyyy-MM-ddTHH:mm"));
         await officer.GetByTestId("file-request").ClickAsync();
         await officer.WaitForURLAsync(new Regex("/agency/requests/[0-9a-f-]{36}$"));
+        await officer.WaitForCircuitAsync();
+        await Assertions.Expect(officer.GetByTestId("awaiting-review")).ToBeVisibleAsync();
+        await Assertions.Expect(officer.GetByTestId("request-status")).ToHaveTextAsync("Awaiting review");
+        var requestId = Guid.Parse(officer.Url[^36..]);
+
+        // Nobody hears of it until the reviewer approves it on /review.
+        var reviewer = await browser.NewPageAsync();
+        await reviewer.SignInAsync(DemoAccounts.Reviewer);
+        await reviewer.WaitForURLAsync(new Regex("/review$"));
+        await reviewer.WaitForCircuitAsync();
+        var pending = reviewer.GetByTestId($"pending-{requestId}");
+        await Assertions.Expect(pending).ToContainTextAsync(Case);
+        await Assertions.Expect(pending).ToContainTextAsync("Shed forced open overnight");
+        await Assertions.Expect(pending.GetByTestId("sketch-area")).ToBeVisibleAsync();
+        await using (var before = browser.App.CreateDbContext())
+        {
+            Assert.False(await before.RequestNotices.AnyAsync(n => n.RequestId == requestId), "A request awaiting review must notify nobody.");
+        }
+
+        await Assertions.Expect(resident.GetByTestId("inbox-table")).Not.ToContainTextAsync(Case);
+        await reviewer.GetByTestId($"approve-{requestId}").ClickAsync();
+        await Assertions.Expect(pending).Not.ToBeVisibleAsync();
+        await officer.ReloadAsync();
+        await officer.WaitForCircuitAsync();
+        await Assertions.Expect(officer.GetByTestId("request-status")).ToHaveTextAsync("Open");
         await Assertions.Expect(officer.GetByTestId("no-shared-clips")).ToBeVisibleAsync();
 
         // It reaches the open inbox without a reload, and the resident shares one clip.
@@ -65,6 +91,53 @@ public sealed class RequestToFootageFlowTests(BrowserFixture browser) : IClassFi
         await using var db = browser.App.CreateDbContext();
         var disclosureId = await db.Disclosures.Where(d => d.ClipId == Guid.Parse(clipId)).Select(d => d.Id).SingleAsync();
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Subject == $"disclosure:{disclosureId}" && e.Action == nameof(ClipViewed)));
+    }
+
+    [Fact]
+    public async Task AReviewerRejectsARequest_TheOfficerReadsWhy_AndNoResidentEverSeesIt()
+    {
+        var (latitude, longitude, clipStart) = await TargetAsync();
+        Guid requestId;
+        await using (var db = browser.App.CreateDbContext())
+        {
+            var officerId = await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync();
+            await using var scope = browser.App.Services.CreateAsyncScope();
+            requestId = await scope.ServiceProvider.GetRequiredService<ConsentDashboard.Features.Requests.AgencyRequestService>().FileAsync(
+                Principals.For(officerId, ConsentDashboard.Infrastructure.Roles.Officer), new ConsentDashboard.Features.Requests.FootageRequestInput
+                {
+                    CaseNumber = "LBPD-2026-05999", IncidentType = ConsentDashboard.Data.IncidentType.Other,
+                    Description = "Anyone who attended the rally on Heron Street.", OfficerContact = "desk",
+                    CenterLatitude = latitude, CenterLongitude = longitude, RadiusMeters = 600,
+                    WindowStart = clipStart.AddHours(-4), WindowEnd = clipStart.AddMinutes(30), ExpiresInDays = 14,
+                });
+        }
+
+        var reviewer = await browser.NewPageAsync();
+        await reviewer.SignInAsync(DemoAccounts.Reviewer);
+        await reviewer.WaitForURLAsync(new Regex("/review$"));
+        await reviewer.WaitForCircuitAsync();
+        var pending = reviewer.GetByTestId($"pending-{requestId}");
+        // A rejection needs a reason: without one, nothing happens but a message at the field.
+        await pending.GetByTestId($"reject-{requestId}").ClickAsync();
+        await Assertions.Expect(pending).ToContainTextAsync("Say why the request is rejected");
+        await pending.Locator($"textarea[data-testid=reject-reason-{requestId}]").FillAsync("Targets people at a lawful gathering, not an incident.");
+        await pending.GetByTestId($"reject-{requestId}").ClickAsync();
+        await Assertions.Expect(pending).Not.ToBeVisibleAsync();
+
+        var officer = await browser.NewPageAsync();
+        await officer.SignInAsync(DemoAccounts.Officer);
+        await officer.GotoAsync($"/agency/requests/{requestId}");
+        await officer.WaitForCircuitAsync();
+        await Assertions.Expect(officer.GetByTestId("request-status")).ToHaveTextAsync("Rejected");
+        await Assertions.Expect(officer.GetByTestId("rejection")).ToContainTextAsync("Targets people at a lawful gathering, not an incident.");
+
+        await using var check = browser.App.CreateDbContext();
+        Assert.False(await check.RequestNotices.AnyAsync(n => n.RequestId == requestId), "A rejected request must never reach a resident.");
+        var resident = await browser.NewPageAsync();
+        await resident.SignInAsync(DemoAccounts.Resident);
+        await resident.WaitForURLAsync(new Regex("/inbox$"));
+        await resident.WaitForCircuitAsync();
+        await Assertions.Expect(resident.GetByTestId("inbox-table")).Not.ToContainTextAsync("LBPD-2026-05999");
     }
 
     private async Task<(double Latitude, double Longitude, DateTime ClipStart)> TargetAsync()

@@ -90,7 +90,7 @@ public sealed partial class AccessMatrixTests : IAsyncLifetime
         {
             // A second agency with an officer, and one disclosure each way, so there is something of someone else's to ask for.
             var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-            var harbour = new Agency { Name = "Harbour Police", Jurisdiction = "Harbour" };
+            var harbour = new Agency { Name = "Harbour Police", Jurisdiction = "Harbour", RequiresReview = false };
             db.Agencies.Add(harbour);
             await db.SaveChangesAsync();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();

@@ -10,6 +10,7 @@ public static class DemoAccounts
     public static string Admin => FirstOf(Roles.Admin);
     public static string Officer => FirstOf(Roles.Officer);
     public static string Auditor => FirstOf(Roles.Auditor);
+    public static string Reviewer => FirstOf(Roles.Reviewer);
     public static string Resident => FirstOf(Roles.Resident);
     public static string OtherResident => DemoCity.SignIns.Where(s => s.Role == Roles.Resident).Skip(1).First().Email;
 }

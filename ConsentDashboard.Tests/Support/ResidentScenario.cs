@@ -62,7 +62,7 @@ public sealed class ResidentScenario : IDisposable
     {
         var now = Time.GetUtcNow().UtcDateTime;
         await using var db = Database.CreateDbContext();
-        Agency = new Agency { Name = "Harbour City Police", Jurisdiction = "Harbour City" };
+        Agency = new Agency { Name = "Harbour City Police", Jurisdiction = "Harbour City", RequiresReview = false };
         db.Agencies.Add(Agency);
         await db.SaveChangesAsync();
         Officer = User("officer@harbour.example", "Officer Vale", Agency.Id);

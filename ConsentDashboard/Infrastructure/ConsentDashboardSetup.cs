@@ -88,6 +88,7 @@ public static class ConsentDashboardSetup
         services.TryAddTimeProvider();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ClipStorage>();
+        services.AddSingleton<LegalDocumentStorage>();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.SectionName));
         services.AddSingleton<MailOutbox>();
         services.AddSingleton<IMailTransport>(provider => provider.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured
@@ -108,6 +109,7 @@ public static class ConsentDashboardSetup
         services.AddScoped<DisclosureService>();
         services.AddScoped<ConsentReceipts>();
         services.AddScoped<AgencyRequestService>();
+        services.AddScoped<Features.Review.ReviewService>();
         services.AddSingleton<RequestNoticeMail>();
         services.AddScoped<RequestExpiry>();
         services.AddScoped<DisclosureExpiry>();

@@ -7,14 +7,15 @@ namespace ConsentDashboard.Tests.Components.Layout;
 
 public sealed class NavMenuTests
 {
-    private static readonly string[] Shared = ["/Account/Manage", "/privacy"];
+    private static readonly string[] Shared = ["/Account/Manage", "/privacy", "/public/requests"];
 
     public static TheoryData<string, string[]> ExpectedLinks => new()
     {
         { Roles.Resident, ["/inbox", "/cameras", "/clips", "/disclosures", "/preferences"] },
         { Roles.Officer, ["/agency/requests"] },
-        { Roles.Auditor, ["/audit", "/audit/verify", "/audit/report"] },
-        { Roles.Admin, ["/admin"] },
+        { Roles.Auditor, ["/audit", "/audit/verify", "/audit/legal-demands", "/audit/report"] },
+        { Roles.Reviewer, ["/review"] },
+        { Roles.Admin, ["/admin", "/admin/legal-demands"] },
     };
 
     [Theory]
@@ -36,7 +37,7 @@ public sealed class NavMenuTests
     }
 
     [Fact]
-    public async Task Navigation_SignedOut_OffersOnlySignInRegistrationAndThePolicy()
+    public async Task Navigation_SignedOut_OffersOnlySignInRegistrationThePolicyAndThePublicLedger()
     {
         await using var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -46,7 +47,7 @@ public sealed class NavMenuTests
         var menu = context.Render<NavMenu>();
 
         var links = menu.FindAll("a[href]").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["/Account/Login", "/Account/Register", "/privacy"], links.Order());
+        Assert.Equal(["/Account/Login", "/Account/Register", "/privacy", "/public/requests"], links.Order());
         Assert.Empty(menu.FindAll("[data-testid=sign-out]"));
     }
 }

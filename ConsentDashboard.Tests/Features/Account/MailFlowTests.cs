@@ -99,6 +99,9 @@ public sealed class MailFlowTests : IAsyncLifetime
                 CenterLatitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLatitude, CenterLongitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLongitude,
                 RadiusMeters = 640, WindowStart = now.AddHours(-5), WindowEnd = now.AddHours(-4), ExpiresInDays = 7,
             });
+            Assert.False(await db.RequestNotices.AnyAsync(n => n.RequestId == requestId), "Nobody is told before the reviewer approves.");
+            Assert.False(await db.OutboxMessages.AnyAsync(m => m.Kind == RequestNoticeMail.Kind), "No e-mail goes out before the reviewer approves.");
+            await Reviewing.ApproveAsync(_app.Services, requestId);
         }
 
         await using var check = _app.CreateDbContext();

@@ -111,7 +111,7 @@ public sealed class StaffAccountsTests : IAsyncLifetime
     [Theory]
     [InlineData("ada@city.example", "Admin", null, "An account with this e-mail address already exists.")]
     [InlineData("new@city.example", null, null, "Choose a role.")]
-    [InlineData("new@city.example", "Resident", null, "Choose Officer, Auditor or Admin.")]
+    [InlineData("new@city.example", "Resident", null, "Choose Officer, Auditor, Reviewer or Admin.")]
     [InlineData("new@city.example", "Officer", null, "An officer belongs to an agency: choose one.")]
     [InlineData("new@city.example", "Officer", 999, "Choose an active agency from the list.")]
     [InlineData("not-an-address", "Auditor", null, "Enter an e-mail address such as name@police.example.")]

@@ -135,7 +135,7 @@ public sealed class DisclosureAccessTests : IAsyncLifetime
         await using (var scope = _app.Services.CreateAsyncScope())
         {
             await using var db = _app.CreateDbContext();
-            var agency = new Agency { Name = "County Sheriff", Jurisdiction = "County" };
+            var agency = new Agency { Name = "County Sheriff", Jurisdiction = "County", RequiresReview = false };
             db.Agencies.Add(agency);
             await db.SaveChangesAsync();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();

@@ -123,7 +123,7 @@ public sealed class AgencyRequestServiceTests : IAsyncLifetime
         string deputyId;
         await using (var db = _scenario.Database.CreateDbContext())
         {
-            var county = new Agency { Name = "County Sheriff", Jurisdiction = "County" };
+            var county = new Agency { Name = "County Sheriff", Jurisdiction = "County", RequiresReview = false };
             db.Agencies.Add(county);
             await db.SaveChangesAsync();
             var deputy = new ApplicationUser { UserName = "deputy@county.example", Email = "deputy@county.example", DisplayName = "Deputy", AgencyId = county.Id };

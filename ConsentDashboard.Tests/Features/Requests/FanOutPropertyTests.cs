@@ -27,7 +27,7 @@ public sealed class FanOutPropertyTests : IAsyncLifetime
         _database = await TestApp.CreateAsync();
         var random = new Random(4242);
         await using var db = _database.CreateDbContext();
-        db.Agencies.Add(new Agency { Name = "Test PD", Jurisdiction = "Test" });
+        db.Agencies.Add(new Agency { Name = "Test PD", Jurisdiction = "Test", RequiresReview = false });
         foreach (var (_, latitude, longitude) in Centres)
         {
             for (var i = 0; i < 250; i++)

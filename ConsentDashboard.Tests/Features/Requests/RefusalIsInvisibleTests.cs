@@ -67,12 +67,15 @@ public sealed class RefusalIsInvisibleTests
             .Select(c => new { c.RecordedStart, c.Camera!.Latitude, c.Camera.Longitude })
             .FirstAsync();
         var officerId = await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync();
-        return await services.GetRequiredService<AgencyRequestService>().FileAsync(Principals.For(officerId, Roles.Officer), new FootageRequestInput
+        var requestId = await services.GetRequiredService<AgencyRequestService>().FileAsync(Principals.For(officerId, Roles.Officer), new FootageRequestInput
         {
             CaseNumber = Case, IncidentType = IncidentType.Burglary, Description = "A break-in on the resident's street.", OfficerContact = "desk",
             CenterLatitude = clip.Latitude, CenterLongitude = clip.Longitude, RadiusMeters = 300,
             WindowStart = clip.RecordedStart.AddMinutes(-10), WindowEnd = clip.RecordedStart.AddMinutes(20), ExpiresInDays = 7,
         });
+        // The demo agency needs review: the request reaches residents once the reviewer approves it.
+        await Reviewing.ApproveAsync(app.Services, requestId);
+        return requestId;
     }
 
     [Fact]
@@ -147,6 +150,7 @@ public sealed class RefusalIsInvisibleTests
             CaseNumber = "LBPD-COUNT", IncidentType = IncidentType.Vandalism, Description = "Windows broken along a street.", OfficerContact = "desk",
             CenterLatitude = 10.0007, CenterLongitude = 10, RadiusMeters = 400, WindowStart = now.AddHours(-8), WindowEnd = now.AddHours(-6), ExpiresInDays = 7,
         });
+        await Reviewing.ApproveAsync(app.Services, requestId);
         var notices = scope.ServiceProvider.GetRequiredService<NoticeService>();
         await using (var db = app.CreateDbContext())
         {
@@ -164,7 +168,10 @@ public sealed class RefusalIsInvisibleTests
 
             // Auditors can see how many were notified; the log holds it.
             var created = await db.AuditEntries.SingleAsync(e => e.Subject == $"request:{requestId}" && e.Action == nameof(RequestCreated));
-            Assert.Equal(37, JsonDocument.Parse(created.Details).RootElement.GetProperty("notified").GetInt32());
+            Assert.Equal(0, JsonDocument.Parse(created.Details).RootElement.GetProperty("notified").GetInt32());
+            Assert.True(JsonDocument.Parse(created.Details).RootElement.GetProperty("awaitingReview").GetBoolean());
+            var approved = await db.AuditEntries.SingleAsync(e => e.Subject == $"request:{requestId}" && e.Action == nameof(RequestApproved));
+            Assert.Equal(37, JsonDocument.Parse(approved.Details).RootElement.GetProperty("notified").GetInt32());
         }
 
         var capture = await OfficerView.CaptureAsync(app, DemoAccounts.Officer);

@@ -22,7 +22,7 @@ public sealed class RequestExpiryTests : IAsyncLifetime
         _expiry = _database.Get<RequestExpiry>();
         var now = _time.GetUtcNow().UtcDateTime;
         await using var db = _database.CreateDbContext();
-        var agency = new Agency { Name = "Test PD", Jurisdiction = "Test City" };
+        var agency = new Agency { Name = "Test PD", Jurisdiction = "Test City", RequiresReview = false };
         db.Agencies.Add(agency);
         var officer = new ApplicationUser { UserName = "officer@test", Email = "officer@test", DisplayName = "Officer" };
         db.Users.Add(officer);

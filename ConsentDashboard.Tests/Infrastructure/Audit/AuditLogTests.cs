@@ -223,7 +223,7 @@ public sealed class AuditLogTests : IAsyncLifetime
         await using (var db = _database.CreateDbContext())
         await using (var scope = await _log.BeginAsync(db))
         {
-            db.Agencies.Add(new Agency { Name = "Rolled Back PD", Jurisdiction = "Nowhere" });
+            db.Agencies.Add(new Agency { Name = "Rolled Back PD", Jurisdiction = "Nowhere", RequiresReview = false });
             await scope.AppendAsync("user:test", "agency:new", new LogExported("none", "csv"));
             await db.SaveChangesAsync();
         }

@@ -5,6 +5,8 @@ public enum LegalBasis
     Consent,
     Warrant,
     Emergency,
+    CourtOrder,
+    Subpoena,
 }
 
 [Flags]
@@ -22,6 +24,13 @@ public class Disclosure
 {
     /// <summary>The one definition of a live disclosure: the agency may stream the clip.</summary>
     public static readonly TimedRule<Disclosure> Live = new((d, now) => d.RevokedAt == null && d.AccessExpiresAt > now);
+
+    /// <summary>
+    /// The one definition of what the resident may know of (invariant 8): every consented disclosure, and a compelled one
+    /// only once its legal demand's notice has been delivered.
+    /// </summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Disclosure, bool>> KnownToResident =
+        d => d.LegalDemandId == null || d.LegalDemand!.NoticeDeliveredAt != null;
 
     public Guid Id { get; set; }
     public string ResidentId { get; set; } = "";
@@ -46,4 +55,7 @@ public class Disclosure
     public DateTime? ExpiryLoggedAt { get; set; }
 
     public bool IsLiveAt(DateTime utcNow) => Live.IsMetBy(this, utcNow);
+
+    /// <summary>Made under a warrant, court order, subpoena or emergency: the resident cannot revoke it.</summary>
+    public bool IsCompelled => LegalBasis != LegalBasis.Consent;
 }

@@ -6,6 +6,12 @@ public enum RequestStatus
     Closed,
     Withdrawn,
     Expired,
+
+    /// <summary>Filed by an agency that needs review: nobody has been notified yet.</summary>
+    PendingReview,
+
+    /// <summary>A reviewer refused it: nobody was ever notified.</summary>
+    Rejected,
 }
 
 /// <summary>
@@ -44,9 +50,26 @@ public class FootageRequest
     public double RadiusMeters { get; set; }
     public DateTime WindowStart { get; set; }
     public DateTime WindowEnd { get; set; }
+    /// <summary>When the officer filed it.</summary>
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>When residents were notified: at filing, or at approval when the agency needs review; null until then.</summary>
+    public DateTime? OpenedAt { get; set; }
+
+    /// <summary>The end of the open period; while a request awaits review, the same distance from filing as the officer chose.</summary>
     public DateTime ExpiresAt { get; set; }
+
+    /// <summary>When it was withdrawn, expired or rejected.</summary>
+    public DateTime? ClosedAt { get; set; }
+
     public RequestStatus Status { get; set; }
+
+    /// <summary>The reviewer who approved or rejected it, and when.</summary>
+    public string? ReviewedById { get; set; }
+    public DateTime? ReviewedAt { get; set; }
+
+    /// <summary>Why a reviewer rejected it; the officer sees it.</summary>
+    public string? RejectionReason { get; set; }
 
     public bool IsOpenAt(DateTime utcNow) => Open.IsMetBy(this, utcNow);
 

@@ -42,6 +42,9 @@ namespace ConsentDashboard.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("RequiresReview")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Name")
@@ -477,6 +480,9 @@ namespace ConsentDashboard.Data.Migrations
                     b.Property<double>("CenterLongitude")
                         .HasColumnType("REAL");
 
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -502,8 +508,22 @@ namespace ConsentDashboard.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("OpenedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("RadiusMeters")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReviewedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewedById")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -517,6 +537,8 @@ namespace ConsentDashboard.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
 
                     b.HasIndex("OfficerId");
 
@@ -533,7 +555,13 @@ namespace ConsentDashboard.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime>("AccessExpiresAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("AgencyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AllowDownload")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Basis")
@@ -541,9 +569,58 @@ namespace ConsentDashboard.Data.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("CameraIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Court")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CoveredFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CoveredTo")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .IsRequired()
                         .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DocumentDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DocumentSha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<long>("DocumentSizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DocumentStorageKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FollowUpAttachedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FollowUpReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NoticeAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NoticeDelayReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("NoticeDeliveredAt")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("RecordedAt")
@@ -559,9 +636,19 @@ namespace ConsentDashboard.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResidentId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("AgencyId");
+                    b.HasIndex("NoticeAt")
+                        .HasFilter("\"NoticeDeliveredAt\" IS NULL");
+
+                    b.HasIndex("AgencyId", "RecordedAt");
+
+                    b.HasIndex("ResidentId", "NoticeDeliveredAt");
 
                     b.ToTable("LegalDemands");
                 });
@@ -923,7 +1010,15 @@ namespace ConsentDashboard.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("ConsentDashboard.Data.ApplicationUser", "Resident")
+                        .WithMany()
+                        .HasForeignKey("ResidentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.Navigation("Agency");
+
+                    b.Navigation("Resident");
                 });
 
             modelBuilder.Entity("ConsentDashboard.Data.RequestNotice", b =>

@@ -99,7 +99,7 @@ public sealed class PersonalDataService(IServiceScopeFactory scopes, AuditLog au
         List<string> storageKeys;
         await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
         {
-            var disclosures = await db.Disclosures.Include(d => d.Request).Where(d => d.ResidentId == userId).ToListAsync(cancellationToken);
+            var disclosures = await db.Disclosures.Include(d => d.Request).Include(d => d.LegalDemand).Where(d => d.ResidentId == userId).ToListAsync(cancellationToken);
             var live = disclosures.Where(d => d.IsLiveAt(now)).ToList();
             foreach (var disclosure in live)
             {

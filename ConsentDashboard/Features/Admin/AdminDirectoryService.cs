@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Features.Admin;
 
-public sealed record AgencyRow(int Id, string Name, string Jurisdiction, string? ContactEmail, bool IsActive, int Officers);
+public sealed record AgencyRow(int Id, string Name, string Jurisdiction, string? ContactEmail, bool IsActive, bool RequiresReview, int Officers);
 
 public enum StaffStatus
 {
@@ -32,7 +32,7 @@ public sealed class AdminDirectoryService(IDbContextFactory<ApplicationDbContext
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Agencies.AsNoTracking()
             .OrderBy(a => a.Name)
-            .Select(a => new AgencyRow(a.Id, a.Name, a.Jurisdiction, a.ContactEmail, a.IsActive, db.Users.Count(u => u.AgencyId == a.Id)))
+            .Select(a => new AgencyRow(a.Id, a.Name, a.Jurisdiction, a.ContactEmail, a.IsActive, a.RequiresReview, db.Users.Count(u => u.AgencyId == a.Id)))
             .ToListAsync(cancellationToken);
     }
 

@@ -29,18 +29,19 @@ public sealed class AgencyAdminService(IDbContextFactory<ApplicationDbContext> d
             agency.Name = input.Name.Trim();
             agency.Jurisdiction = input.Jurisdiction.Trim();
             agency.ContactEmail = contact;
+            agency.RequiresReview = input.RequiresReview;
             await db.SaveChangesAsync(cancellationToken);
             await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
-                new AgencyChanged(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.IsActive), cancellationToken: cancellationToken);
+                new AgencyChanged(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.IsActive, agency.RequiresReview), cancellationToken: cancellationToken);
         }
         else
         {
-            agency = new Agency { Name = input.Name.Trim(), Jurisdiction = input.Jurisdiction.Trim(), ContactEmail = contact, IsActive = true };
+            agency = new Agency { Name = input.Name.Trim(), Jurisdiction = input.Jurisdiction.Trim(), ContactEmail = contact, IsActive = true, RequiresReview = input.RequiresReview };
             db.Agencies.Add(agency);
             // The id the entry names exists only once the row is written; the transaction still holds both.
             await db.SaveChangesAsync(cancellationToken);
             await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
-                new AgencyCreated(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail), cancellationToken: cancellationToken);
+                new AgencyCreated(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.RequiresReview), cancellationToken: cancellationToken);
         }
 
         await audit.CommitAsync(cancellationToken);
@@ -64,7 +65,7 @@ public sealed class AgencyAdminService(IDbContextFactory<ApplicationDbContext> d
 
         agency.IsActive = active;
         await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
-            new AgencyChanged(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.IsActive), cancellationToken: cancellationToken);
+            new AgencyChanged(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.IsActive, agency.RequiresReview), cancellationToken: cancellationToken);
         await audit.CommitAsync(cancellationToken);
     }
 }

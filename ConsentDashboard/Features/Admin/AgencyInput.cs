@@ -14,6 +14,9 @@ public sealed class AgencyInput
     public string Jurisdiction { get; set; } = "";
 
     public string? ContactEmail { get; set; }
+
+    /// <summary>Requests wait for a reviewer's approval before any resident is notified. On for a new agency.</summary>
+    public bool RequiresReview { get; set; } = true;
 }
 
 public sealed class AgencyInputValidator : AbstractValidator<AgencyInput>

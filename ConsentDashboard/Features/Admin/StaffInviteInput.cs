@@ -37,7 +37,7 @@ public sealed class StaffInviteInputValidator : AbstractValidator<StaffInviteInp
             .MaximumLength(100).WithMessage("Keep the name to 100 characters.");
         RuleFor(i => i.Role).Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("Choose a role.")
-            .Must(r => Roles.Staff.Contains(r!)).WithMessage("Choose Officer, Auditor or Admin.");
+            .Must(r => Roles.Staff.Contains(r!)).WithMessage("Choose Officer, Auditor, Reviewer or Admin.");
         RuleFor(i => i.AgencyId).Cascade(CascadeMode.Stop)
             .NotNull().WithMessage("An officer belongs to an agency: choose one.")
             .MustAsync(async (agencyId, cancellationToken) =>

@@ -31,16 +31,16 @@ public sealed class ClipUploadService(
         var camera = await db.Cameras.AsNoTracking().FirstOrDefaultAsync(c => c.Id == input.CameraId && c.OwnerId == ownerId, cancellationToken)
             ?? throw new ActionRefusedException(CameraService.NotYours);
 
-        StoredClip stored;
+        StoredFile stored;
         try
         {
             stored = await storage.StoreAsync(content, MaxClipBytes, cancellationToken);
         }
-        catch (ClipTooLargeException tooLarge)
+        catch (StoredFileTooLargeException tooLarge)
         {
-            throw new ActionRefusedException(tooLarge.Message + " Nothing was stored.");
+            throw new ActionRefusedException($"The clip is larger than the {tooLarge.Limit / (1024 * 1024)} MB limit. Nothing was stored.");
         }
-        catch (UnsupportedClipException unsupported)
+        catch (UnsupportedFileException unsupported)
         {
             throw new ActionRefusedException(unsupported.Message + " Upload a WebM or MP4 video; nothing was stored.");
         }

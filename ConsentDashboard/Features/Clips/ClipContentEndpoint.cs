@@ -98,7 +98,7 @@ public static class ClipContentEndpoint
         }
 
         return await db.Disclosures.AsNoTracking()
-            .Include(d => d.Request)
+            .Include(d => d.Request).Include(d => d.LegalDemand)
             .Where(d => d.ClipId == clipId && d.AgencyId == agencyId)
             .Where(Disclosure.Live.At(now))
             .OrderByDescending(d => d.AllowDownload).ThenByDescending(d => d.AccessExpiresAt)

@@ -17,7 +17,7 @@ public sealed class DisclosureExpiry(IDbContextFactory<ApplicationDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         var ended = await db.Disclosures
-            .Include(d => d.Request)
+            .Include(d => d.Request).Include(d => d.LegalDemand)
             .Where(d => d.ExpiryLoggedAt == null && d.RevokedAt == null)
             .Where(Disclosure.Live.NotAt(now))
             .OrderBy(d => d.AccessExpiresAt)

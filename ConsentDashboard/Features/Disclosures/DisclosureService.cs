@@ -90,7 +90,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         var disclosure = await db.Disclosures
-            .Include(d => d.Request)
+            .Include(d => d.Request).Include(d => d.LegalDemand)
             .FirstOrDefaultAsync(d => d.Id == disclosureId && d.ResidentId == residentId, cancellationToken)
             ?? throw new ActionRefusedException(NotYours);
         if (disclosure.RevokedAt is not null)

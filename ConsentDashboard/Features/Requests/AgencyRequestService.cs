@@ -49,7 +49,13 @@ public sealed record AgencyRequestDetail(
     DateTime CreatedAt,
     DateTime ExpiresAt,
     RequestStatus Status,
-    IReadOnlyList<SharedClip> Clips);
+    DateTime? OpenedAt,
+    string? RejectionReason,
+    IReadOnlyList<SharedClip> Clips)
+{
+    /// <summary>How long it stays open once a reviewer approves it.</summary>
+    public int OpenForDays => (int)Math.Round((ExpiresAt - CreatedAt).TotalDays);
+}
 
 /// <summary>
 /// An officer's side of requests: filing, withdrawing, listing, and the clips residents shared. Every answer is the
@@ -124,7 +130,7 @@ public sealed class AgencyRequestService(
         var r = request.Request;
         return new AgencyRequestDetail(r.Id, r.CaseNumber, r.IncidentType, r.Description, request.OfficerName, r.OfficerContact,
             r.CenterLatitude, r.CenterLongitude, r.RadiusMeters, r.WindowStart, r.WindowEnd, r.CreatedAt, r.ExpiresAt,
-            r.StatusAt(now), clips);
+            r.StatusAt(now), r.OpenedAt, r.RejectionReason, clips);
     }
 
     /// <summary>
@@ -138,12 +144,13 @@ public sealed class AgencyRequestService(
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var agencyId = await AgencyOfAsync(db, user, cancellationToken);
-        if (!await db.Agencies.AnyAsync(a => a.Id == agencyId && a.IsActive, cancellationToken))
+        var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == agencyId).Select(a => new { a.IsActive, a.RequiresReview }).SingleAsync(cancellationToken);
+        if (!agency.IsActive)
         {
             throw new ActionRefusedException("Your agency has been deactivated, so it cannot file new requests. Ask your administrator.");
         }
 
-        List<RequestNotice> notified;
+        List<RequestNotice> notified = [];
         FootageRequest request;
         await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
         {
@@ -164,11 +171,19 @@ public sealed class AgencyRequestService(
                 WindowStart = input.WindowStart!.Value,
                 WindowEnd = input.WindowEnd!.Value,
                 CreatedAt = now,
+                // Awaiting review, this keeps the length the officer chose; approval starts the open period then.
                 ExpiresAt = now.AddDays(input.ExpiresInDays),
-                Status = RequestStatus.Open,
             };
-            notified = await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request, cancellationToken);
-            await noticeMail.QueueAsync(db, request, notified, cancellationToken);
+            if (agency.RequiresReview)
+            {
+                await NoticeFanOut.AddRequestForReviewAsync(db, audit, request, cancellationToken);
+            }
+            else
+            {
+                notified = await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request, cancellationToken);
+                await noticeMail.QueueAsync(db, request, notified, cancellationToken);
+            }
+
             await audit.CommitAsync(cancellationToken);
         }
 
@@ -177,13 +192,18 @@ public sealed class AgencyRequestService(
 
         // Writing one notice per resident takes time, so how long filing took would hint at how many were notified.
         // Every successful filing answers after the same floor instead.
+        await WaitForFloorAsync(started, cancellationToken);
+        return request.Id;
+    }
+
+    /// <summary>Waits until <see cref="FilingResponseFloor"/> has passed since <paramref name="started"/>.</summary>
+    public static async Task WaitForFloorAsync(long started, CancellationToken cancellationToken)
+    {
         var left = FilingResponseFloor - System.Diagnostics.Stopwatch.GetElapsedTime(started);
         if (left > TimeSpan.Zero)
         {
             await Task.Delay(left, cancellationToken);
         }
-
-        return request.Id;
     }
 
     /// <summary>Withdraws an open request: pending notices close, answers already given stay, and it is logged.</summary>
@@ -196,12 +216,13 @@ public sealed class AgencyRequestService(
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         var request = await db.FootageRequests.FirstOrDefaultAsync(r => r.Id == requestId && r.AgencyId == agencyId, cancellationToken)
             ?? throw new ActionRefusedException(NotFound);
-        if (!request.IsOpenAt(now))
+        if (!request.IsOpenAt(now) && request.Status != RequestStatus.PendingReview)
         {
-            throw new ActionRefusedException($"This request is already {request.StatusAt(now).ToString().ToLowerInvariant()}.");
+            throw new ActionRefusedException($"This request is already {RequestStatusChip.Label(request.StatusAt(now)).ToLowerInvariant()}.");
         }
 
         request.Status = RequestStatus.Withdrawn;
+        request.ClosedAt = now;
         var pending = await db.RequestNotices.Where(n => n.RequestId == requestId && n.Status == NoticeStatus.Pending).ToListAsync(cancellationToken);
         foreach (var notice in pending)
         {

@@ -33,27 +33,53 @@ public static class NoticeFanOut
     }
 
     /// <summary>
-    /// Adds the request, one notice per matched resident, and the <c>RequestCreated</c> entry to the scope. Returns the
-    /// notices, whose residents are to be told once the scope commits; callers must never show an officer anything derived from them.
+    /// Adds one notice per matched resident of an open request to the context, dated when the request opened. Returns the
+    /// notices, whose residents are to be told once the transaction commits; callers must never show an officer (or a
+    /// reviewer) anything derived from them.
     /// </summary>
-    public static async Task<List<RequestNotice>> AddRequestWithNoticesAsync(
-        ApplicationDbContext db, AuditScope audit, FootageRequest request, CancellationToken cancellationToken = default)
+    public static async Task<List<RequestNotice>> AddNoticesAsync(ApplicationDbContext db, FootageRequest request, CancellationToken cancellationToken = default)
     {
         var residents = await FindResidentsAsync(db, request.AgencyId, request.CenterLatitude, request.CenterLongitude,
             request.RadiusMeters, cancellationToken);
-        db.FootageRequests.Add(request);
         var notices = residents.Select(residentId => new RequestNotice
         {
             Id = Guid.NewGuid(),
             RequestId = request.Id,
             ResidentId = residentId,
             Status = NoticeStatus.Pending,
-            CreatedAt = request.CreatedAt,
+            CreatedAt = request.OpenedAt ?? request.CreatedAt,
         }).ToList();
         db.RequestNotices.AddRange(notices);
-        await audit.AppendAsync(AuditActors.User(request.OfficerId), $"request:{request.Id}", new RequestCreated(
-            request.AgencyId, request.CaseNumber, request.IncidentType, request.RadiusMeters, request.WindowStart, request.WindowEnd,
-            request.ExpiresAt, residents.Count), cancellationToken: cancellationToken);
         return notices;
     }
+
+    /// <summary>
+    /// Adds an open request, one notice per matched resident, and the <c>RequestCreated</c> entry to the scope: a request
+    /// of an agency without review reaches residents as it is filed.
+    /// </summary>
+    public static async Task<List<RequestNotice>> AddRequestWithNoticesAsync(
+        ApplicationDbContext db, AuditScope audit, FootageRequest request, CancellationToken cancellationToken = default)
+    {
+        request.Status = RequestStatus.Open;
+        request.OpenedAt ??= request.CreatedAt;
+        db.FootageRequests.Add(request);
+        var notices = await AddNoticesAsync(db, request, cancellationToken);
+        await audit.AppendAsync(AuditActors.User(request.OfficerId), $"request:{request.Id}", Created(request, notices.Count, awaitingReview: false),
+            cancellationToken: cancellationToken);
+        return notices;
+    }
+
+    /// <summary>Adds a request that waits for review: nobody is notified, and the entry says so.</summary>
+    public static async Task AddRequestForReviewAsync(ApplicationDbContext db, AuditScope audit, FootageRequest request, CancellationToken cancellationToken = default)
+    {
+        request.Status = RequestStatus.PendingReview;
+        request.OpenedAt = null;
+        db.FootageRequests.Add(request);
+        await audit.AppendAsync(AuditActors.User(request.OfficerId), $"request:{request.Id}", Created(request, 0, awaitingReview: true),
+            cancellationToken: cancellationToken);
+    }
+
+    private static RequestCreated Created(FootageRequest request, int notified, bool awaitingReview) => new(
+        request.AgencyId, request.CaseNumber, request.IncidentType, request.RadiusMeters, request.WindowStart, request.WindowEnd,
+        request.ExpiresAt, notified, awaitingReview);
 }

@@ -39,6 +39,7 @@ public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFact
         foreach (var request in expired)
         {
             request.Status = RequestStatus.Expired;
+            request.ClosedAt = now;
             await audit.AppendAsync(AuditActors.System, $"request:{request.Id}",
                 new RequestExpired(request.AgencyId, request.CaseNumber, request.ExpiresAt), cancellationToken: cancellationToken);
         }

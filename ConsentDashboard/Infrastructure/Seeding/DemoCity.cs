@@ -32,6 +32,7 @@ public sealed class DemoCity(
         new(Roles.Officer, "Officer Luis Reyes", "officer.reyes@larkspurbay.example"),
         new(Roles.Officer, "Officer Grace Okafor", "officer.okafor@larkspurbay.example"),
         new(Roles.Auditor, "Priya Lindqvist", "auditor@larkspurbay.example"),
+        new(Roles.Reviewer, "Jonah Abernathy", "reviewer@larkspurbay.example"),
         new(Roles.Resident, "Maya Fernsby", "maya@larkspurbay.example"),
         new(Roles.Resident, "Tomas Ferreira", "tomas@larkspurbay.example"),
         new(Roles.Resident, "Aiko Brandt", "aiko@larkspurbay.example"),
@@ -69,7 +70,7 @@ public sealed class DemoCity(
 
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var agency = new Agency { Name = AgencyName, Jurisdiction = "City of Larkspur Bay" };
+        var agency = new Agency { Name = AgencyName, Jurisdiction = "City of Larkspur Bay", RequiresReview = true };
         db.Agencies.Add(agency);
         await db.SaveChangesAsync(cancellationToken);
 
@@ -162,10 +163,21 @@ public sealed class DemoCity(
                 CenterLatitude + 0.0010, CenterLongitude + 0.0009, 300, now.Date.AddDays(-3).AddHours(21), TimeSpan.FromHours(2), now.AddHours(-2)),
         };
 
+        // The demo's requests were approved before the reviewer's time in the demo began; they open as filed.
         foreach (var request in requests)
         {
             await using var audit = await auditLog.BeginAsync(db, cancellationToken);
             await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request, cancellationToken);
+            await audit.CommitAsync(cancellationToken);
+        }
+
+        // One request waits for the demo reviewer: nobody has been told about it.
+        var waiting = NewRequest(agency, okafor, "LBPD-2026-04471", IncidentType.VehicleTheft,
+            "A grey hatchback was taken from a driveway on Cedar Walk overnight.",
+            CenterLatitude - 0.0012, CenterLongitude - 0.0010, 350, now.Date.AddDays(-1).AddHours(23), TimeSpan.FromHours(4), now.AddHours(-1));
+        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
+        {
+            await NoticeFanOut.AddRequestForReviewAsync(db, audit, waiting, cancellationToken);
             await audit.CommitAsync(cancellationToken);
         }
     }
@@ -191,10 +203,10 @@ public sealed class DemoCity(
         Status = RequestStatus.Open,
     };
 
-    private async Task<Dictionary<string, StoredClip>> StoreVideosAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<string, StoredFile>> StoreVideosAsync(CancellationToken cancellationToken)
     {
         var folder = Path.Combine(AppContext.BaseDirectory, "DemoMedia");
-        var stored = new Dictionary<string, StoredClip>();
+        var stored = new Dictionary<string, StoredFile>();
         foreach (var (file, _) in Videos)
         {
             await using var stream = File.OpenRead(Path.Combine(folder, file));
