@@ -110,6 +110,9 @@ public static class ConsentDashboardSetup
         services.AddScoped<ConsentReceipts>();
         services.AddScoped<AgencyRequestService>();
         services.AddScoped<Features.Review.ReviewService>();
+        services.Configure<Features.LegalDemands.LegalDemandOptions>(configuration.GetSection(Features.LegalDemands.LegalDemandOptions.SectionName));
+        services.AddScoped<Features.LegalDemands.LegalDemandService>();
+        services.AddScoped<Features.LegalDemands.LegalDemandNotices>();
         services.AddSingleton<RequestNoticeMail>();
         services.AddScoped<RequestExpiry>();
         services.AddScoped<DisclosureExpiry>();

@@ -15,6 +15,12 @@ public sealed class ExpirySweeper(IServiceScopeFactory scopes, TimeProvider time
     {
         var closed = await services.GetRequiredService<RequestExpiry>().SweepAsync(cancellationToken);
         var ended = await services.GetRequiredService<DisclosureExpiry>().SweepAsync(cancellationToken);
+        var told = await services.GetRequiredService<Features.LegalDemands.LegalDemandNotices>().SweepAsync(cancellationToken);
+        if (told > 0)
+        {
+            logger.LogInformation("Delivered {Notices} legal-demand notices.", told);
+        }
+
         if (closed > 0 || ended > 0)
         {
             logger.LogInformation("Closed {Requests} expired footage requests; logged the end of {Disclosures} disclosures' access.", closed, ended);

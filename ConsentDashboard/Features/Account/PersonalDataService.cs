@@ -31,10 +31,11 @@ public sealed class PersonalDataService(IServiceScopeFactory scopes, AuditLog au
         var user = await db.Users.AsNoTracking().Include(u => u.Agency).SingleAsync(u => u.Id == userId, cancellationToken);
         var disclosures = await db.Disclosures.AsNoTracking()
             .Where(d => d.ResidentId == userId)
+            .Where(Disclosure.KnownToResident)
             .OrderBy(d => d.DisclosedAt)
             .Select(d => new
             {
-                d.Id, Agency = d.Agency!.Name, CaseNumber = d.Request != null ? d.Request.CaseNumber : null, d.LegalBasis, d.ClipId, d.ClipSha256,
+                d.Id, Agency = d.Agency!.Name, CaseNumber = d.Request != null ? d.Request.CaseNumber : d.LegalDemand != null ? d.LegalDemand.Reference : null, d.LegalBasis, d.ClipId, d.ClipSha256,
                 d.RevealedContactFields, d.AllowDownload, d.DisclosedAt, d.AccessExpiresAt, d.RevokedAt,
             })
             .ToListAsync(cancellationToken);
@@ -67,6 +68,15 @@ public sealed class PersonalDataService(IServiceScopeFactory scopes, AuditLog au
                 {
                     n.Id, Agency = n.Request!.Agency!.Name, n.Request.CaseNumber, n.Request.IncidentType, n.Request.WindowStart, n.Request.WindowEnd,
                     n.CreatedAt, n.Request.ExpiresAt, YourAnswer = n.Status, n.AnsweredAt,
+                })
+                .ToListAsync(cancellationToken),
+            // Only demands the resident has been told about: a delayed notice stays hidden until its date (invariant 8).
+            LegalDemands = await db.LegalDemands.AsNoTracking().Where(d => d.ResidentId == userId && d.NoticeDeliveredAt != null)
+                .OrderBy(d => d.RecordedAt)
+                .Select(d => new
+                {
+                    d.Id, Agency = d.Agency!.Name, d.Basis, d.Court, d.Reference, d.DocumentDate, d.DocumentSha256, d.Description, d.CoveredFrom,
+                    d.CoveredTo, ProducedAt = d.RecordedAt, d.NoticeAt, d.NoticeDelayReason, d.NoticeDeliveredAt,
                 })
                 .ToListAsync(cancellationToken),
             Disclosures = disclosures.Select(d => new

@@ -37,7 +37,7 @@ public sealed class CameraService(IDbContextFactory<ApplicationDbContext> dbFact
             .Where(c => c.Camera!.OwnerId == ownerId)
             .OrderByDescending(c => c.RecordedStart)
             .Select(c => new ClipSummary(c.Id, c.CameraId, c.Camera!.Label, c.RecordedStart, c.RecordedEnd, c.ContentType, c.SizeBytes, c.Sha256,
-                db.Disclosures.Count(d => d.ClipId == c.Id)))
+                db.Disclosures.Where(Disclosure.KnownToResident).Count(d => d.ClipId == c.Id)))
             .ToListAsync(cancellationToken);
     }
 

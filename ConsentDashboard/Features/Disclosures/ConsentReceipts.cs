@@ -15,6 +15,7 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var d = await db.Disclosures.AsNoTracking()
             .Where(x => x.Id == disclosureId && x.ResidentId == residentId)
+            .Where(Disclosure.KnownToResident)
             .Select(x => new
             {
                 x.Id, x.ClipId, x.ClipSha256, x.LegalBasis, x.RevealedContactFields, x.AllowDownload, x.DisclosedAt, x.AccessExpiresAt,
@@ -25,6 +26,7 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
                 OfficerContact = x.Request != null ? x.Request.OfficerContact : null,
                 OfficerEmail = x.Request != null ? x.Request.Officer!.Email : null,
                 OfficerPhone = x.Request != null ? x.Request.Officer!.PhoneNumber : null,
+                Demand = x.LegalDemand,
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (d is null)
@@ -44,14 +46,23 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
             .Where(f => f != ContactFields.None && d.RevealedContactFields.HasFlag(f))
             .Select(f => f.ToString())
             .ToList();
+        // A compelled disclosure's receipt names its legal basis and document where a consented one names the consent.
+        var demand = d.Demand;
+        var basis = Formats.Words(d.LegalBasis).ToLowerInvariant();
         var purpose = d.IncidentType is { } type
             ? $"Investigation of case {d.CaseNumber} ({Formats.Words(type).ToLowerInvariant()})"
-            : $"Demand {d.CaseNumber}";
+            : demand is not null ? $"Production under {basis} {demand.Citation}" : $"Demand {d.CaseNumber}";
+        var collection = demand is null
+            ? "Resident chose clips in the ConsentDashboard web app in answer to a footage request"
+            : $"Produced without the resident's consent under {basis} {demand.Citation} (document SHA-256 {demand.DocumentSha256}), recorded by the operator";
+        var termination = demand is null
+            ? $"Access ends {d.AccessExpiresAt:yyyy-MM-ddTHH:mm:ssZ} or when the resident revokes it"
+            : $"Access ends {d.AccessExpiresAt:yyyy-MM-ddTHH:mm:ssZ}; a compelled disclosure cannot be revoked by the resident";
         return new ConsentReceipt(
             ConsentReceipt.SpecVersion,
             d.Jurisdiction,
             new DateTimeOffset(d.DisclosedAt).ToUnixTimeSeconds(),
-            "Resident chose clips in the ConsentDashboard web app in answer to a footage request",
+            collection,
             d.Id.ToString(),
             "en",
             d.ResidentEmail ?? residentId,
@@ -65,7 +76,7 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
                         d.LegalBasis == LegalBasis.Consent ? "EXPRESSED" : d.LegalBasis.ToString().ToUpperInvariant(),
                         ["Video footage", .. revealed],
                         true,
-                        $"Access ends {d.AccessExpiresAt:yyyy-MM-ddTHH:mm:ssZ} or when the resident revokes it",
+                        termination,
                         true,
                         d.AgencyName),
                 ]),

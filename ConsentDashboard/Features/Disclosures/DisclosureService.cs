@@ -33,8 +33,12 @@ public sealed record DisclosureRecord(
     bool AllowDownload,
     DateTime AccessExpiresAt,
     DateTime? RevokedAt,
-    IReadOnlyList<DisclosureAccess> Accesses)
+    IReadOnlyList<DisclosureAccess> Accesses,
+    string? LegalCitation = null)
 {
+    /// <summary>Produced under a warrant, court order, subpoena or emergency: the resident cannot revoke it.</summary>
+    public bool IsCompelled => LegalBasis != LegalBasis.Consent;
+
     public DisclosureState StateAt(DateTime utcNow) =>
         RevokedAt is not null ? DisclosureState.Revoked
         : AccessExpiresAt <= utcNow ? DisclosureState.Expired
@@ -53,6 +57,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Disclosures.AsNoTracking()
             .Where(d => d.ResidentId == residentId)
+            .Where(Disclosure.KnownToResident)
             .OrderByDescending(d => d.DisclosedAt)
             .Select(d => new
             {
@@ -71,6 +76,8 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
                 d.AllowDownload,
                 d.AccessExpiresAt,
                 d.RevokedAt,
+                Citation = d.LegalDemand != null ? d.LegalDemand.Court + ", " + d.LegalDemand.Reference : null,
+                DocumentDate = d.LegalDemand != null ? d.LegalDemand.DocumentDate : (DateTime?)null,
             })
             .ToListAsync(cancellationToken);
 
@@ -78,7 +85,8 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         return rows.Select(r => new DisclosureRecord(
                 r.Id, r.DisclosedAt, r.AgencyName, r.OfficerName, r.CaseNumber, r.IncidentType, r.LegalBasis, r.CameraLabel,
                 r.RecordedStart, r.RecordedEnd, r.ClipSha256, r.RevealedContactFields, r.AllowDownload, r.AccessExpiresAt, r.RevokedAt,
-                accesses.TryGetValue(r.Id, out var list) ? list : []))
+                accesses.TryGetValue(r.Id, out var list) ? list : [],
+                r.Citation is null ? null : $"{r.Citation}, {r.DocumentDate:yyyy-MM-dd}"))
             .ToList();
     }
 
@@ -91,8 +99,15 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         var disclosure = await db.Disclosures
             .Include(d => d.Request).Include(d => d.LegalDemand)
+            .Where(Disclosure.KnownToResident)
             .FirstOrDefaultAsync(d => d.Id == disclosureId && d.ResidentId == residentId, cancellationToken)
             ?? throw new ActionRefusedException(NotYours);
+        if (disclosure.IsCompelled)
+        {
+            throw new ActionRefusedException(
+                $"This clip was produced under {Formats.Words(disclosure.LegalBasis).ToLowerInvariant()} {disclosure.LegalDemand?.Reference}, not by your consent, so you cannot revoke it.");
+        }
+
         if (disclosure.RevokedAt is not null)
         {
             throw new ActionRefusedException("You already revoked this disclosure.");

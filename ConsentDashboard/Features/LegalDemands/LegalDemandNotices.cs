@@ -1,0 +1,86 @@
+using ConsentDashboard.Data;
+using ConsentDashboard.Features.Inbox;
+using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Mail;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ConsentDashboard.Features.LegalDemands;
+
+/// <summary>
+/// Tells residents about legal demands on their notice dates (invariant 8): the demand becomes visible in their inbox, its
+/// clips on their disclosures page, one e-mail goes to them alone, and a <c>LegalDemandNoticeDelivered</c> entry records it,
+/// all in one transaction. Idempotent: a delivered notice is never delivered again.
+/// </summary>
+public sealed class LegalDemandNotices(
+    IDbContextFactory<ApplicationDbContext> dbFactory,
+    AuditLog auditLog,
+    MailOutbox outbox,
+    InboxNotifier notifier,
+    IOptions<ConsentDashboardOptions> options,
+    TimeProvider time)
+{
+    public const string MailKind = "legal-demand-notice";
+
+    /// <summary>Delivers every notice whose date has come; returns how many.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
+        var due = await db.LegalDemands
+            .Where(d => d.NoticeDeliveredAt == null && d.NoticeAt <= now)
+            .OrderBy(d => d.NoticeAt)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var demand in due)
+        {
+            await DeliverAsync(db, audit, demand, now, cancellationToken);
+        }
+
+        await audit.CommitAsync(cancellationToken);
+        notifier.Publish(due.Select(d => d.ResidentId));
+        outbox.Wake();
+        return due.Count;
+    }
+
+    /// <summary>Marks the notice delivered, logs it and queues the e-mail, in the caller's transaction.</summary>
+    public async Task DeliverAsync(ApplicationDbContext db, AuditScope audit, LegalDemand demand, DateTime now, CancellationToken cancellationToken)
+    {
+        demand.NoticeDeliveredAt = now;
+        await audit.AppendAsync(AuditActors.System, $"legal-demand:{demand.Id}", new LegalDemandNoticeDelivered(
+            demand.AgencyId, demand.Id, demand.Basis, demand.Reference, demand.RecordedAt, demand.NoticeAt, demand.IsDelayed, demand.ResidentId),
+            cancellationToken: cancellationToken);
+
+        var resident = await db.Users.AsNoTracking().Where(u => u.Id == demand.ResidentId)
+            .Select(u => new { u.Email, u.DisplayName, u.EmailConfirmed, u.TimeZone }).SingleAsync(cancellationToken);
+        if (resident.Email is null || !resident.EmailConfirmed)
+        {
+            return;
+        }
+
+        // Produced clips are counted from the context, which holds them even when they are added in this same transaction.
+        var clips = db.ChangeTracker.Entries<Disclosure>().Select(e => e.Entity).Count(d => d.LegalDemandId == demand.Id);
+        if (clips == 0)
+        {
+            clips = await db.Disclosures.CountAsync(d => d.LegalDemandId == demand.Id, cancellationToken);
+        }
+
+        var agency = await db.Agencies.Where(a => a.Id == demand.AgencyId).Select(a => a.Name).SingleAsync(cancellationToken);
+        var clock = ViewerClock.FromZoneId(resident.TimeZone);
+        outbox.Queue(db, resident.Email, MailKind, MailTemplates.LegalDemandNotice(
+            string.IsNullOrWhiteSpace(resident.DisplayName) ? "there" : resident.DisplayName,
+            agency,
+            Formats.Words(demand.Basis),
+            demand.Citation,
+            clips,
+            clock.Day(demand.RecordedAt),
+            demand.NoticeDelayReason,
+            options.Value.LinkTo("inbox")));
+    }
+}
