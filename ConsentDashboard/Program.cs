@@ -5,6 +5,7 @@ using ConsentDashboard.Features.Admin;
 using ConsentDashboard.Features.Clips;
 using ConsentDashboard.Features.Audit;
 using ConsentDashboard.Features.Disclosures;
+using ConsentDashboard.Features.LegalDemands;
 using ConsentDashboard.Features.PublicLog;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
@@ -78,6 +79,7 @@ app.MapClipContent();
 app.MapConsentReceipts();
 app.MapAuditExports();
 app.MapPublicLog();
+app.MapLegalDocuments();
 // The checkpoint key is public by design: anyone may check a checkpoint with it.
 app.MapGet("/audit/checkpoint-public-key.pem", (AuditCheckpointSigner signer) =>
     Results.File(System.Text.Encoding.ASCII.GetBytes(signer.PublicKeyPem), "application/x-pem-file", "consentdashboard-checkpoint-key.pem"));

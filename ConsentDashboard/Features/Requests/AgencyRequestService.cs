@@ -57,6 +57,9 @@ public sealed record AgencyRequestDetail(
     public int OpenForDays => (int)Math.Round((ExpiresAt - CreatedAt).TotalDays);
 }
 
+/// <summary>A legal demand the officer's agency served, as the agency sees it.</summary>
+public sealed record AgencyLegalDemand(Guid Id, LegalBasis Basis, string Citation, string Description, DateTime RecordedAt, IReadOnlyList<SharedClip> Clips);
+
 /// <summary>
 /// An officer's side of requests: filing, withdrawing, listing, and the clips residents shared. Every answer is the
 /// same whether residents declined, ignored or never looked: nothing here reads a notice's status or counts notices.
@@ -233,6 +236,27 @@ public sealed class AgencyRequestService(
             new RequestWithdrawn(request.AgencyId, request.CaseNumber, now), cancellationToken: cancellationToken);
         await audit.CommitAsync(cancellationToken);
         notifier.Publish(pending.Select(n => n.ResidentId));
+    }
+
+    /// <summary>The legal demands the officer's agency served, newest first, each with its live produced clips.</summary>
+    public async Task<IReadOnlyList<AgencyLegalDemand>> ListLegalDemandsAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var agencyId = await AgencyOfAsync(db, user, cancellationToken);
+        var demands = await db.LegalDemands.AsNoTracking().Where(d => d.AgencyId == agencyId).OrderByDescending(d => d.RecordedAt).ToListAsync(cancellationToken);
+        var ids = demands.Select(d => d.Id).ToList();
+        var clips = await db.Disclosures.AsNoTracking()
+            .Where(d => d.AgencyId == agencyId && d.LegalDemandId != null && ids.Contains(d.LegalDemandId.Value))
+            .Where(Disclosure.Live.At(now))
+            .OrderBy(d => d.Clip!.RecordedStart)
+            .Select(d => new { DemandId = d.LegalDemandId!.Value, d.ClipId, d.Clip!.RecordedStart, d.Clip.RecordedEnd, d.ClipSha256, d.DisclosedAt, d.AccessExpiresAt, d.AllowDownload })
+            .ToListAsync(cancellationToken);
+        return demands.Select(d => new AgencyLegalDemand(d.Id, d.Basis, d.Citation, d.Description, d.RecordedAt,
+                clips.Where(c => c.DemandId == d.Id)
+                    .Select(c => new SharedClip(c.ClipId, "Named in the demand", c.RecordedStart, c.RecordedEnd, c.ClipSha256, c.DisclosedAt, c.AccessExpiresAt, c.AllowDownload))
+                    .ToList()))
+            .ToList();
     }
 
     /// <summary>What the form suggests as the contact residents see: the officer's name and e-mail.</summary>
