@@ -64,7 +64,7 @@ public sealed class SmallCountSuppressionTests
                     counts[month, column] = random.Next(4) == 0 ? 0 : random.Next(1, 40);
                 }
 
-                counts[month, 2] = counts[month, 5] + counts[month, 6] + counts[month, 7];
+                counts[month, 2] = counts[month, 5] + counts[month, 6] + counts[month, 7] + counts[month, 8] + counts[month, 9];
             }
 
             foreach (var column in new[] { 0, 1, 2, 3, 4, 5, 6, 7 })

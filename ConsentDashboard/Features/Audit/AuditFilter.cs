@@ -14,6 +14,9 @@ public sealed record AuditFilter(
 {
     public static readonly AuditFilter None = new();
 
+    /// <summary>The legal-basis filter value for every entry about a legal demand: the demand's own entries and its compelled disclosures' entries.</summary>
+    public const string AnyLegalDemand = "AnyLegalDemand";
+
     public bool IsEmpty => this == None;
 }
 
@@ -57,7 +60,12 @@ public static class AuditQueries
             entries = entries.Where(e => e.AgencyId == agencyId);
         }
 
-        if (!string.IsNullOrWhiteSpace(filter.LegalBasis))
+        if (filter.LegalBasis == AuditFilter.AnyLegalDemand)
+        {
+            var consent = nameof(Data.LegalBasis.Consent);
+            entries = entries.Where(e => e.LegalBasis != null && e.LegalBasis != consent);
+        }
+        else if (!string.IsNullOrWhiteSpace(filter.LegalBasis))
         {
             entries = entries.Where(e => e.LegalBasis == filter.LegalBasis);
         }

@@ -24,23 +24,31 @@ public sealed record TransparencyReport(
     IReadOnlyList<string> RowLabels,
     IReadOnlyList<string> ColumnLabels,
     long[,] Counts,
-    bool[,] Hidden)
+    bool[,] Hidden,
+    string MedianNoticeDelay)
 {
     public string Cell(int row, int column) => SmallCountSuppression.Display(Counts[row, column], Hidden[row, column], Threshold);
 }
 
 /// <summary>
-/// The transparency report: requests filed, residents notified, clips disclosed, residents who shared, revocations and
-/// the legal-basis breakdown, per agency per month, from the audit log's indexed columns. There is deliberately no
+/// The transparency report: requests filed and rejected, residents notified, clips disclosed, residents who shared,
+/// revocations, the legal-basis breakdown, legal demands and delayed notices, per agency per month, from the audit log's indexed columns. There is deliberately no
 /// column for declines or ignores (invariant 2): the log does not even record them.
 /// </summary>
 public sealed class TransparencyReportService(
     IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog auditLog, IOptions<TransparencyReportOptions> options)
 {
     public static readonly string[] Columns =
-        ["Requests filed", "Residents notified", "Clips disclosed", "Residents who shared", "Revocations", "Consent", "Warrant", "Emergency"];
+    [
+        "Requests filed", "Residents notified", "Clips disclosed", "Residents who shared", "Revocations", "Consent", "Warrant", "Emergency",
+        "Court order", "Subpoena", "Requests rejected", "Legal demands", "Delayed notices",
+    ];
 
-    private const int Requests = 0, Notified = 1, Clips = 2, Sharers = 3, Revocations = 4, Consent = 5, Warrant = 6, Emergency = 7;
+    private const int Requests = 0, Notified = 1, Clips = 2, Sharers = 3, Revocations = 4, Consent = 5, Warrant = 6, Emergency = 7,
+        CourtOrder = 8, Subpoena = 9, Rejected = 10, Demands = 11, Delayed = 12;
+
+    /// <summary>The clip columns by legal basis; together they add up to the clips disclosed.</summary>
+    private static readonly int[] Bases = [Consent, Warrant, Emergency, CourtOrder, Subpoena];
 
     public int Threshold => options.Value.SuppressionThreshold;
 
@@ -56,7 +64,11 @@ public sealed class TransparencyReportService(
 
         var from = new DateTime(year, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var to = from.AddYears(1);
-        string[] actions = [nameof(RequestCreated), nameof(DisclosureCreated), nameof(DisclosureRevoked)];
+        string[] actions =
+        [
+            nameof(RequestCreated), nameof(RequestApproved), nameof(RequestRejected), nameof(DisclosureCreated), nameof(DisclosureRevoked),
+            nameof(LegalDemandRecorded),
+        ];
         var entries = await db.AuditEntries.AsNoTracking()
             .Where(e => e.AgencyId == agencyId && e.Timestamp >= from && e.Timestamp < to && actions.Contains(e.Action))
             .Select(e => new { e.Timestamp, e.Action, e.LegalBasis, e.ResidentId, e.Details })
@@ -64,6 +76,7 @@ public sealed class TransparencyReportService(
 
         var counts = new long[13, Columns.Length];
         var sharers = Enumerable.Range(0, 13).Select(_ => new HashSet<string>()).ToArray();
+        var delays = new List<double>();
         foreach (var entry in entries)
         {
             var month = entry.Timestamp.Month - 1;
@@ -75,10 +88,37 @@ public sealed class TransparencyReportService(
                         counts[row, Requests]++;
                         counts[row, Notified] += JsonSerializer.Deserialize<RequestCreated>(entry.Details, AuditLog.DetailsJson)!.Notified;
                         break;
+                    case nameof(RequestApproved):
+                        // A reviewed request notifies residents when it is approved.
+                        counts[row, Notified] += JsonSerializer.Deserialize<RequestApproved>(entry.Details, AuditLog.DetailsJson)!.Notified;
+                        break;
+                    case nameof(RequestRejected):
+                        counts[row, Rejected]++;
+                        break;
+                    case nameof(LegalDemandRecorded):
+                        counts[row, Demands]++;
+                        var demand = JsonSerializer.Deserialize<LegalDemandRecorded>(entry.Details, AuditLog.DetailsJson)!;
+                        if (demand.NoticeDelayReason is not null)
+                        {
+                            counts[row, Delayed]++;
+                            if (row == 12)
+                            {
+                                delays.Add((demand.NoticeAt - entry.Timestamp).TotalDays);
+                            }
+                        }
+
+                        break;
                     case nameof(DisclosureCreated):
                         counts[row, Clips]++;
-                        counts[row, entry.LegalBasis switch { nameof(LegalBasis.Warrant) => Warrant, nameof(LegalBasis.Emergency) => Emergency, _ => Consent }]++;
-                        if (entry.ResidentId is not null)
+                        counts[row, entry.LegalBasis switch
+                        {
+                            nameof(LegalBasis.Warrant) => Warrant,
+                            nameof(LegalBasis.Emergency) => Emergency,
+                            nameof(LegalBasis.CourtOrder) => CourtOrder,
+                            nameof(LegalBasis.Subpoena) => Subpoena,
+                            _ => Consent,
+                        }]++;
+                        if (entry.ResidentId is not null && entry.LegalBasis == nameof(LegalBasis.Consent))
                         {
                             sharers[row].Add(entry.ResidentId);
                         }
@@ -104,7 +144,7 @@ public sealed class TransparencyReportService(
         }
 
         var labels = Enumerable.Range(1, 12).Select(m => new DateTime(year, m, 1).ToString("MMMM", System.Globalization.CultureInfo.GetCultureInfo("en-GB"))).Append($"{year} total").ToList();
-        return new TransparencyReport(agency.Name, year, Threshold, labels, Columns, counts, hidden);
+        return new TransparencyReport(agency.Name, year, Threshold, labels, Columns, counts, hidden, MedianDelay(delays, Threshold));
     }
 
     /// <summary>
@@ -114,16 +154,38 @@ public sealed class TransparencyReportService(
     public static IReadOnlyList<SumRelation> Relations()
     {
         var relations = new List<SumRelation>();
-        foreach (var column in new[] { Requests, Notified, Clips, Revocations, Consent, Warrant, Emergency })
+        foreach (var column in new[] { Requests, Notified, Clips, Revocations, Consent, Warrant, Emergency, CourtOrder, Subpoena, Rejected, Demands, Delayed })
         {
             relations.Add(new SumRelation(Enumerable.Range(0, 12).Select(month => (month, column)).ToList(), (12, column)));
         }
 
         for (var row = 0; row < 13; row++)
         {
-            relations.Add(new SumRelation([(row, Consent), (row, Warrant), (row, Emergency)], (row, Clips)));
+            relations.Add(new SumRelation(Bases.Select(column => (row, column)).ToList(), (row, Clips)));
         }
 
         return relations;
+    }
+
+    /// <summary>
+    /// The year's median delay of delayed notices, in days; published only when at least <paramref name="threshold"/> notices
+    /// were delayed, since the median of a few delays is nearly one of them.
+    /// </summary>
+    public static string MedianDelay(IReadOnlyList<double> delays, int threshold)
+    {
+        if (delays.Count == 0)
+        {
+            return "No notice was delayed.";
+        }
+
+        if (delays.Count < threshold)
+        {
+            return $"Not published: fewer than {threshold} notices were delayed.";
+        }
+
+        var sorted = delays.Order().ToList();
+        var middle = sorted.Count / 2;
+        var median = sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return $"{median.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} days (over {sorted.Count} delayed notices).";
     }
 }
