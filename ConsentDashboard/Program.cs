@@ -6,6 +6,7 @@ using ConsentDashboard.Features.Clips;
 using ConsentDashboard.Features.Audit;
 using ConsentDashboard.Features.Disclosures;
 using ConsentDashboard.Features.LegalDemands;
+using ConsentDashboard.Features.PublicLedger;
 using ConsentDashboard.Features.PublicLog;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
@@ -80,6 +81,7 @@ app.MapConsentReceipts();
 app.MapAuditExports();
 app.MapPublicLog();
 app.MapLegalDocuments();
+app.MapPublicLedger();
 // The checkpoint key is public by design: anyone may check a checkpoint with it.
 app.MapGet("/audit/checkpoint-public-key.pem", (AuditCheckpointSigner signer) =>
     Results.File(System.Text.Encoding.ASCII.GetBytes(signer.PublicKeyPem), "application/x-pem-file", "consentdashboard-checkpoint-key.pem"));

@@ -125,6 +125,7 @@ public static class ConsentDashboardSetup
         services.AddSingleton<AuditCheckpoints>();
         services.AddSingleton<AuditWitnessFolder>();
         services.AddSingleton<Features.PublicLog.PublicLogService>();
+        services.AddScoped<Features.PublicLedger.PublicLedgerService>();
         services.AddHostedService<AuditCheckpointScheduler>();
         services.AddScoped<AdminDirectoryService>();
         services.AddSingleton<PersonalDataService>();
