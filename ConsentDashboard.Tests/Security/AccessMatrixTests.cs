@@ -26,9 +26,10 @@ public sealed partial class AccessMatrixTests : IAsyncLifetime
         Resident,
         Officer,
         Auditor,
+        Reviewer,
         Admin,
 
-        /// <summary>An object's owner (a notice, a receipt, a request of one's agency, a clip with a live disclosure).</summary>
+        /// <summary>An object's owner (a notice, a receipt, a request of one's agency, a clip with a live disclosure, a demand's document for admins and auditors).</summary>
         Owner,
 
         /// <summary>Not a page to open: the circuit hub, static files, and POST-only actions tested where they live.</summary>
@@ -61,7 +62,10 @@ public sealed partial class AccessMatrixTests : IAsyncLifetime
         ["/audit/checkpoint-public-key.pem"] = Access.Anyone,
         ["/log/heads"] = Access.Anyone, ["/log/heads.json"] = Access.Anyone, ["/log/public-key.pem"] = Access.Anyone,
         ["/log/consistency"] = Access.Anyone, ["/log/check-receipt"] = Access.Anyone,
-        ["/admin"] = Access.Admin,
+        ["/admin"] = Access.Admin, ["/admin/legal-demands"] = Access.Admin, ["/admin/legal-demands/new"] = Access.Admin,
+        ["/audit/legal-demands"] = Access.Auditor, ["/review"] = Access.Reviewer,
+        ["/public/requests"] = Access.Anyone, ["/public/requests.json"] = Access.Anyone, ["/public/requests.atom"] = Access.Anyone,
+        ["/legal-demands/{id:guid}/document"] = Access.Owner,
         ["/inbox/{NoticeId:guid}"] = Access.Owner, ["/agency/requests/{RequestId:guid}"] = Access.Owner,
         ["/clips/{id:guid}/content"] = Access.Owner, ["/disclosures/{id:guid}/receipt"] = Access.Owner,
         ["/Account/Logout"] = Access.NotProbed, ["/Account/Manage/DownloadPersonalData"] = Access.NotProbed,
@@ -81,7 +85,8 @@ public sealed partial class AccessMatrixTests : IAsyncLifetime
     private static readonly string[] Identities =
     [
         Anonymous, "maya@larkspurbay.example", "tomas@larkspurbay.example", "officer.reyes@larkspurbay.example",
-        "officer.okafor@larkspurbay.example", OtherAgencyOfficer, "auditor@larkspurbay.example", "admin@larkspurbay.example",
+        "officer.okafor@larkspurbay.example", OtherAgencyOfficer, "auditor@larkspurbay.example", "reviewer@larkspurbay.example",
+        "admin@larkspurbay.example",
     ];
 
     public async ValueTask InitializeAsync()
@@ -132,6 +137,13 @@ public sealed partial class AccessMatrixTests : IAsyncLifetime
                 }
             }
         }
+
+        // Tomas's footage is produced under a warrant whose notice waits: a compelled disclosure, and a document to probe.
+        var demand = await LegalDemands.InputForAsync(_app.Services, "tomas@larkspurbay.example", DemoCity.AgencyName);
+        demand.DelayNotice = true;
+        demand.NoticeAt = DateTime.UtcNow.AddDays(20);
+        demand.NoticeDelayReason = "Telling the resident now would alert the suspect.";
+        await LegalDemands.RecordAsync(_app.Services, demand);
 
         foreach (var identity in Identities)
         {
@@ -218,14 +230,19 @@ public sealed partial class AccessMatrixTests : IAsyncLifetime
         var requests = await db.FootageRequests.Select(r => new { r.Id, r.AgencyId }).ToListAsync();
         var clips = await db.Clips.Select(c => new { c.Id, c.Camera!.OwnerId }).ToListAsync();
         var live = await db.Disclosures.Where(Disclosure.Live.At(now)).Select(d => new { d.ClipId, d.AgencyId, d.AllowDownload }).ToListAsync();
-        var disclosures = await db.Disclosures.Select(d => new { d.Id, d.ResidentId }).ToListAsync();
+        var disclosures = await db.Disclosures.Select(d => new { d.Id, d.ResidentId, d.LegalDemandId }).ToListAsync();
+        var demands = await db.LegalDemands.Select(d => d.Id).ToListAsync();
+        Assert.NotEmpty(demands);
 
         foreach (var identity in Identities)
         {
             var (userId, role, agencyId) = identity == Anonymous ? ("", null, null) : _people[identity];
             await ProbeAsync(identity, "/inbox/{0}", notices.Select(n => (n.Id, role == Roles.Resident && n.ResidentId == userId)), leaks);
             await ProbeAsync(identity, "/agency/requests/{0}", requests.Select(r => (r.Id, role == Roles.Officer && r.AgencyId == agencyId)), leaks);
-            await ProbeAsync(identity, "/disclosures/{0}/receipt", disclosures.Select(d => (d.Id, role == Roles.Resident && d.ResidentId == userId)), leaks);
+            // A compelled disclosure whose notice waits is not the resident's to see yet: its receipt is "not found" too.
+            await ProbeAsync(identity, "/disclosures/{0}/receipt",
+                disclosures.Select(d => (d.Id, role == Roles.Resident && d.ResidentId == userId && d.LegalDemandId is null)), leaks);
+            await ProbeAsync(identity, "/legal-demands/{0}/document", demands.Select(d => (d, role is Roles.Admin or Roles.Auditor)), leaks);
             bool MaySee(Guid clipId, string owner, bool download) =>
                 (role == Roles.Resident && owner == userId)
                 || (role == Roles.Officer && live.Any(d => d.ClipId == clipId && d.AgencyId == agencyId && (!download || d.AllowDownload)));

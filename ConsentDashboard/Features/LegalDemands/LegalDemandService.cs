@@ -158,7 +158,7 @@ public sealed class LegalDemandService(
             };
             db.LegalDemands.Add(demand);
             await audit.AppendAsync(AuditActors.User(adminId), $"legal-demand:{demand.Id}", new LegalDemandRecorded(
-                demand.AgencyId, demand.Id, demand.Basis, demand.Court, demand.Reference, demand.DocumentDate, demand.DocumentSha256, demand.CameraIds,
+                demand.AgencyId, demand.Id, demand.Basis, demand.Court, demand.Reference, demand.DocumentDate, demand.DocumentSha256, string.Join(",", demand.CameraIds),
                 demand.CoveredFrom, demand.CoveredTo, clips.Count, demand.AllowDownload, demand.AccessExpiresAt, demand.NoticeAt, demand.NoticeDelayReason,
                 residentId), cancellationToken: cancellationToken);
             foreach (var clip in clips)

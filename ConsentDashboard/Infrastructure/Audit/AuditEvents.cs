@@ -89,11 +89,12 @@ public sealed record RequestRejected(int AgencyId, string CaseNumber, string Rea
 
 /// <summary>
 /// An admin recorded a legal demand and the clips produced under it (each its own <see cref="DisclosureCreated"/> entry).
-/// The case facet is the document's reference; <paramref name="NoticeDelayReason"/> is null for an immediate notice.
+/// The case facet is the document's reference; <paramref name="CameraIds"/> lists the covered cameras' ids, comma-separated;
+/// <paramref name="NoticeDelayReason"/> is null for an immediate notice.
 /// </summary>
 public sealed record LegalDemandRecorded(
     int AgencyId, Guid LegalDemandId, LegalBasis LegalBasis, string Court, string CaseNumber,
-    DateTime DocumentDate, string DocumentSha256, IReadOnlyList<Guid> CameraIds, DateTime CoveredFrom, DateTime CoveredTo, int ClipsProduced,
+    DateTime DocumentDate, string DocumentSha256, string CameraIds, DateTime CoveredFrom, DateTime CoveredTo, int ClipsProduced,
     bool AllowDownload, DateTime AccessExpiresAt, DateTime NoticeAt, string? NoticeDelayReason, string ResidentId)
     : AuditEvent, IAgencyFacet, ICaseFacet, ILegalBasisFacet, IResidentFacet;
 
