@@ -7,13 +7,20 @@ namespace ConsentDashboard.Tests.Browser;
 /// The app on Kestrel plus Debian's Chromium driven by Playwright. No browser is downloaded: a missing
 /// /usr/bin/chromium fails the tests (.ci/run installs it), it never skips them.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
 
-    public KestrelAppFactory App { get; } = new();
+    public BrowserFixture()
+        : this(new KestrelAppFactory())
+    {
+    }
+
+    protected BrowserFixture(KestrelAppFactory app) => App = app;
+
+    public KestrelAppFactory App { get; }
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -85,4 +92,18 @@ public static class PageActions
         await page.GetByTestId("login-password").FillAsync(password);
         await page.GetByTestId("login-submit").ClickAsync();
     }
+}
+
+/// <summary>The browser fixture on an app whose clock the test moves (demo data seeded at the real time).</summary>
+public sealed class FakeTimeBrowserFixture : BrowserFixture
+{
+    public FakeTimeBrowserFixture()
+        : this(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow))
+    {
+    }
+
+    private FakeTimeBrowserFixture(Microsoft.Extensions.Time.Testing.FakeTimeProvider time)
+        : base(new KestrelAppFactory(time)) => Time = time;
+
+    public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; }
 }

@@ -57,10 +57,25 @@ public sealed class FakeTimeAppFactory : AppFactory
     }
 }
 
-/// <summary>The same app served by Kestrel on a loopback port, for the browser tests.</summary>
+/// <summary>The same app served by Kestrel on a loopback port, for the browser tests; given a clock, on that clock.</summary>
 public sealed class KestrelAppFactory : AppFactory
 {
-    public KestrelAppFactory() => UseKestrel(0);
+    private readonly TimeProvider? _time;
+
+    public KestrelAppFactory(TimeProvider? time = null)
+    {
+        _time = time;
+        UseKestrel(0);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (_time is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(_time));
+        }
+    }
 
     public string ServerAddress
     {

@@ -45,7 +45,8 @@ public static partial class OfficerView
     /// <summary>The visible text of a captured page, for searching it for numbers.</summary>
     public static string TextOf(string capture) => Whitespace().Replace(Tags().Replace(Scripts().Replace(capture, " "), " "), " ");
 
-    private static async Task<string> FetchAsync(HttpClient client, string path)
+    /// <summary>One response as a normalised capture: status, type, location and body with ids, times and tokens replaced.</summary>
+    public static async Task<string> FetchAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
         var head = $"{(int)response.StatusCode} {response.Content.Headers.ContentType?.MediaType} {response.Headers.Location?.OriginalString}";

@@ -13,8 +13,9 @@ public abstract class PeriodicBackgroundWork(IServiceScopeFactory scopes, TimePr
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(interval, time);
-        do
+        // A fresh delay after each run rather than a periodic timer: when the clock jumps (a test's fake clock, a resumed
+        // machine), the work runs once for the jump instead of once for every interval it skipped.
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -25,7 +26,8 @@ public abstract class PeriodicBackgroundWork(IServiceScopeFactory scopes, TimePr
             {
                 logger.LogError(error, "{What} failed; the next tick tries again.", What);
             }
+
+            await Task.Delay(interval, time, stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }
