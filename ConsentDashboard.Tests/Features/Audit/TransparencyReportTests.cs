@@ -142,6 +142,42 @@ public sealed class TransparencyReportServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task April_CountsReviewsAndLegalDemands_WithTheMedianDelayOnlyOverEnoughDelayedNotices()
+    {
+        await using (var db = _world.Database.CreateDbContext())
+        await using (var audit = await _world.AuditLog.BeginAsync(db))
+        {
+            // April: 12 requests filed for review, 12 approved notifying 3 each, 12 rejected, 12 warrants of which 11 delayed 10..20 days.
+            var at = new DateTime(2026, 4, 10, 12, 0, 0, DateTimeKind.Utc);
+            _world.Time.SetUtcNow(at);
+            for (var i = 0; i < 12; i++)
+            {
+                await audit.AppendAsync("user:officer", $"request:a{i}", SampleEvents.Request(_agencyId, "A") with { AwaitingReview = true });
+                await audit.AppendAsync("user:reviewer", $"request:a{i}", new RequestApproved(_agencyId, "A", at.AddDays(7), 3));
+                await audit.AppendAsync("user:reviewer", $"request:r{i}", new RequestRejected(_agencyId, "R", "Too wide an area."));
+                await audit.AppendAsync("user:admin", $"legal-demand:{i}", new LegalDemandRecorded(_agencyId, Guid.NewGuid(), LegalBasis.Warrant, "Court",
+                    $"W-{i}", at.Date, new string('b', 64), "", at.AddDays(-1), at, 1, false, at.AddDays(30), i < 11 ? at.AddDays(10 + i) : at,
+                    i < 11 ? "Covert investigation." : null, $"resident-{i}"));
+            }
+
+            await audit.CommitAsync();
+        }
+
+        var report = (await _reports.BuildAsync(_world.Auditor, _agencyId, 2026))!;
+        const int april = 3;
+        var column = (string name) => Array.IndexOf(TransparencyReportService.Columns, name);
+        Assert.Equal("12", report.Cell(april, column("Requests filed")));
+        Assert.Equal("36", report.Cell(april, column("Residents notified")));
+        Assert.Equal("12", report.Cell(april, column("Requests rejected")));
+        Assert.Equal("12", report.Cell(april, column("Legal demands")));
+        Assert.Equal("11", report.Cell(april, column("Delayed notices")));
+        Assert.Equal("15 days (over 11 delayed notices).", report.MedianNoticeDelay);
+
+        Assert.Equal("Not published: fewer than 11 notices were delayed.", TransparencyReportService.MedianDelay([3, 4, 90], 11));
+        Assert.Equal("No notice was delayed.", TransparencyReportService.MedianDelay([], 11));
+    }
+
+    [Fact]
     public async Task ViewingAReport_IsLogged()
     {
         await _reports.BuildAsync(_world.Auditor, _agencyId, 2026);

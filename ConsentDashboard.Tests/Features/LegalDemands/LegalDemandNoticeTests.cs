@@ -115,7 +115,11 @@ public sealed class LegalDemandNoticeTests : IAsyncLifetime
             Assert.Contains(input.Reference, card);
             Assert.DoesNotContain("revoke-button", card);
 
-            var receipt = JsonDocument.Parse(await resident.GetStringAsync($"/disclosures/{compelled.Id}/receipt")).RootElement;
+            var receiptJson = await resident.GetStringAsync($"/disclosures/{compelled.Id}/receipt");
+            var key = await resident.GetStringAsync("/log/public-key.pem");
+            var verification = ReceiptVerifier.Verify(receiptJson, key);
+            Assert.True(verification.IsValid, verification.Unreadable ?? string.Join("; ", verification.Checks.Where(c => !c.Passed)));
+            var receipt = JsonDocument.Parse(receiptJson).RootElement;
             Assert.Equal("Warrant", receipt.GetProperty("disclosure").GetProperty("legalBasis").GetString());
             Assert.Equal(input.Reference, receipt.GetProperty("disclosure").GetProperty("caseNumber").GetString());
             Assert.StartsWith("Produced without the resident's consent under warrant", receipt.GetProperty("collectionMethod").GetString());
