@@ -26,6 +26,16 @@ public static class Formats
     public static string ShortHash(string sha256) => sha256.Length > 12 ? sha256[..12] + "…" : sha256;
 
     /// <summary>Splits PascalCase enum names into words: "HitAndRun" → "Hit and run".</summary>
+    /// <summary>A legal basis as a sentence says it: "a warrant", "a court order", "a subpoena", "an emergency demand", "consent".</summary>
+    public static string UnderBasis(Data.LegalBasis basis) => basis switch
+    {
+        Data.LegalBasis.Warrant => "a warrant",
+        Data.LegalBasis.CourtOrder => "a court order",
+        Data.LegalBasis.Subpoena => "a subpoena",
+        Data.LegalBasis.Emergency => "an emergency demand",
+        _ => "consent",
+    };
+
     public static string Words<T>(T value) where T : struct, Enum
     {
         var name = value.ToString();

@@ -122,7 +122,7 @@ public sealed class LegalDemandNoticeTests : IAsyncLifetime
             var receipt = JsonDocument.Parse(receiptJson).RootElement;
             Assert.Equal("Warrant", receipt.GetProperty("disclosure").GetProperty("legalBasis").GetString());
             Assert.Equal(input.Reference, receipt.GetProperty("disclosure").GetProperty("caseNumber").GetString());
-            Assert.StartsWith("Produced without the resident's consent under warrant", receipt.GetProperty("collectionMethod").GetString());
+            Assert.StartsWith("Produced without the resident's consent under a warrant (Larkspur County Circuit Court", receipt.GetProperty("collectionMethod").GetString());
             Assert.Equal("WARRANT", receipt.GetProperty("services")[0].GetProperty("purposes")[0].GetProperty("consentType").GetString());
 
             var revoke = await Assert.ThrowsAsync<ActionRefusedException>(() =>

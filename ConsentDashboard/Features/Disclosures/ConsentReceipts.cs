@@ -48,13 +48,13 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
             .ToList();
         // A compelled disclosure's receipt names its legal basis and document where a consented one names the consent.
         var demand = d.Demand;
-        var basis = Formats.Words(d.LegalBasis).ToLowerInvariant();
+        var basis = Formats.UnderBasis(d.LegalBasis);
         var purpose = d.IncidentType is { } type
             ? $"Investigation of case {d.CaseNumber} ({Formats.Words(type).ToLowerInvariant()})"
-            : demand is not null ? $"Production under {basis} {demand.Citation}" : $"Demand {d.CaseNumber}";
+            : demand is not null ? $"Production under {basis} ({demand.Citation})" : $"Demand {d.CaseNumber}";
         var collection = demand is null
             ? "Resident chose clips in the ConsentDashboard web app in answer to a footage request"
-            : $"Produced without the resident's consent under {basis} {demand.Citation} (document SHA-256 {demand.DocumentSha256}), recorded by the operator";
+            : $"Produced without the resident's consent under {basis} ({demand.Citation}; document SHA-256 {demand.DocumentSha256}), recorded by the operator";
         var termination = demand is null
             ? $"Access ends {d.AccessExpiresAt:yyyy-MM-ddTHH:mm:ssZ} or when the resident revokes it"
             : $"Access ends {d.AccessExpiresAt:yyyy-MM-ddTHH:mm:ssZ}; a compelled disclosure cannot be revoked by the resident";

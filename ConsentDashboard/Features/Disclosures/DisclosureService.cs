@@ -105,7 +105,7 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
         if (disclosure.IsCompelled)
         {
             throw new ActionRefusedException(
-                $"This clip was produced under {Formats.Words(disclosure.LegalBasis).ToLowerInvariant()} {disclosure.LegalDemand?.Reference}, not by your consent, so you cannot revoke it.");
+                $"This clip was produced under {Formats.UnderBasis(disclosure.LegalBasis)} ({disclosure.LegalDemand?.Reference}), not by your consent, so you cannot revoke it.");
         }
 
         if (disclosure.RevokedAt is not null)

@@ -76,7 +76,7 @@ public sealed class LegalDemandNotices(
         outbox.Queue(db, resident.Email, MailKind, MailTemplates.LegalDemandNotice(
             string.IsNullOrWhiteSpace(resident.DisplayName) ? "there" : resident.DisplayName,
             agency,
-            Formats.Words(demand.Basis),
+            Formats.UnderBasis(demand.Basis),
             demand.Citation,
             clips,
             clock.Day(demand.RecordedAt),

@@ -62,11 +62,11 @@ public static class MailTemplates
         "You can stop these e-mails in your preferences. There will be no reminder.");
 
     /// <summary>A legal demand's notice reached the resident: on its notice date, never before it.</summary>
-    public static MailContent LegalDemandNotice(string name, string agency, string basis, string citation, int clips, string producedOn, string? delay, string link) => Compose(
+    public static MailContent LegalDemandNotice(string name, string agency, string underBasis, string citation, int clips, string producedOn, string? delay, string link) => Compose(
         $"Legal demand from {agency}: your footage was produced",
         $"Hello {name},",
         [
-            $"{agency} obtained {clips} {(clips == 1 ? "clip" : "clips")} of your camera footage on {producedOn} under {Article(basis)} {basis.ToLowerInvariant()} ({citation}). You were not asked for consent, and you cannot revoke this disclosure.",
+            $"{agency} obtained {clips} {(clips == 1 ? "clip" : "clips")} of your camera footage on {producedOn} under {underBasis} ({citation}). You were not asked for consent, and you cannot revoke this disclosure.",
             delay is null ? "You are told as soon as it was recorded." : $"Telling you was delayed until now: {delay}",
             "Your disclosures page lists each clip, when the agency opened it, and a receipt you can check against the public log.",
         ],
