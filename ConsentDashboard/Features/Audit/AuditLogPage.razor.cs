@@ -1,3 +1,4 @@
+using Microsoft.JSInterop;
 using System.Globalization;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
@@ -106,10 +107,15 @@ public sealed partial class AuditLogPage
         return null;
     }
 
-    private Task OpenAsync(DataGridRowClickEventArgs<AuditRow> click) =>
-        Dialogs.ShowAsync<AuditEntryDialog>($"Entry {click.Item.Sequence}",
+    private async Task OpenAsync(DataGridRowClickEventArgs<AuditRow> click)
+    {
+        var dialog = await Dialogs.ShowAsync<AuditEntryDialog>($"Entry {click.Item.Sequence}",
             new DialogParameters<AuditEntryDialog> { { d => d.Row, click.Item }, { d => d.AgencyName, click.Item.AgencyId is { } id ? AgencyName(id) : null } },
-            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true });
+            new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.FirstChild });
+        await dialog.Result;
+        // Back to the row's control, so a keyboard user continues where they were.
+        await JS.InvokeVoidAsync("consentDashboardFocus.to", $"[data-testid=open-entry-{click.Item.Sequence}]");
+    }
 
     private string AgencyName(int id) => _agencies.FirstOrDefault(a => a.Id == id)?.Name ?? $"Agency {id}";
 

@@ -18,3 +18,79 @@ window.consentDashboardTheme = {
         // Without a zone the app shows UTC and labels it.
     }
 })();
+
+// A table that scrolls sideways (a narrow screen, a wide report) must be scrollable by keyboard too (WCAG 2.1.1):
+// each such region becomes focusable and is named after its table, for as long as it overflows.
+(function () {
+    // Named after the heading it sits under, so a screen reader says which table it is.
+    function label(region) {
+        var heading = null;
+        document.querySelectorAll("h1, h2, h3").forEach(function (h) {
+            if (h.compareDocumentPosition(region) & Node.DOCUMENT_POSITION_FOLLOWING) {
+                heading = h;
+            }
+        });
+        return "Scrollable table" + (heading ? ": " + heading.textContent.trim() : "");
+    }
+
+    function mark() {
+        document.querySelectorAll(".mud-table-container, .cd-table-scroll").forEach(function (region) {
+            var scrolls = region.scrollWidth > region.clientWidth + 1;
+            if (scrolls && !region.hasAttribute("tabindex")) {
+                region.setAttribute("tabindex", "0");
+                region.setAttribute("role", "region");
+                region.setAttribute("aria-label", label(region));
+                region.dataset.cdScroll = "1";
+            } else if (!scrolls && region.dataset.cdScroll) {
+                region.removeAttribute("tabindex");
+                region.removeAttribute("role");
+                region.removeAttribute("aria-label");
+                delete region.dataset.cdScroll;
+            }
+        });
+    }
+
+    var pending = false;
+    function schedule() {
+        if (!pending) {
+            pending = true;
+            requestAnimationFrame(function () { pending = false; mark(); });
+        }
+    }
+
+    new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true });
+    window.addEventListener("resize", schedule);
+    document.addEventListener("DOMContentLoaded", schedule);
+})();
+
+// Puts the keyboard focus back where a dialog was opened from (WCAG 2.4.3), or on a named element after an action.
+// A closing dialog is removed a frame or two after its result is known, and may take the focus with it: the focus is
+// set again on each of the next few frames until it stays.
+window.consentDashboardFocus = {
+    to: function (selector) {
+        var frames = 0;
+        (function attempt() {
+            var element = document.querySelector(selector);
+            if (element && document.activeElement !== element) {
+                element.focus();
+            }
+
+            if (++frames < 15) {
+                requestAnimationFrame(attempt);
+            }
+        })();
+    }
+};
+
+// The skip link moves the keyboard focus into the page's main content itself: Blazor's router handles in-page links by
+// scrolling only, which would leave the focus in the navigation.
+document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".cd-skip-link");
+    var main = link && document.getElementById("main-content");
+    if (main) {
+        event.preventDefault();
+        event.stopPropagation();
+        main.focus();
+        main.scrollIntoView();
+    }
+}, true);
