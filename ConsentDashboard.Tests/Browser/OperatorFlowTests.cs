@@ -87,7 +87,8 @@ public sealed class OperatorFlowTests : IAsyncLifetime
     private async Task<IPage> NewPageAsync()
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseAddress, ViewportSize = new() { Width = 1280, Height = 900 } });
-        context.SetDefaultTimeout(20_000);
+        // A Production host started from an empty folder, on a 2-core machine shared with the other browser tests: waits are bounds, not sleeps.
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 
