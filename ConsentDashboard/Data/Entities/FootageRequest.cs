@@ -14,6 +14,12 @@ public enum RequestStatus
     Rejected,
 }
 
+public static class RequestStatusText
+{
+    /// <summary>A status as people read it: "Awaiting review" rather than the enum's name.</summary>
+    public static string Label(this RequestStatus status) => status == RequestStatus.PendingReview ? "Awaiting review" : status.ToString();
+}
+
 /// <summary>
 /// Fixed list of incident types. There is deliberately no category for protests or any other lawful activity.
 /// </summary>

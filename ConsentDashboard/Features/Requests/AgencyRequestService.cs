@@ -221,7 +221,7 @@ public sealed class AgencyRequestService(
             ?? throw new ActionRefusedException(NotFound);
         if (!request.IsOpenAt(now) && request.Status != RequestStatus.PendingReview)
         {
-            throw new ActionRefusedException($"This request is already {RequestStatusChip.Label(request.StatusAt(now)).ToLowerInvariant()}.");
+            throw new ActionRefusedException($"This request is already {request.StatusAt(now).Label().ToLowerInvariant()}.");
         }
 
         request.Status = RequestStatus.Withdrawn;
