@@ -105,6 +105,50 @@ public sealed class NoticePageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decline_SaysWhatHappened_OffersUndoForItsWindow_AndUndoReopensTheRequest()
+    {
+        var page = RenderNotice();
+        // The block option comes before the button it changes, and the button says what it will do.
+        var markup = page.Find("[data-testid=answer-panel]").InnerHtml;
+        Assert.True(markup.IndexOf("data-testid=\"block-agency\"", StringComparison.Ordinal) < markup.IndexOf("data-testid=\"decline-button\"", StringComparison.Ordinal));
+        page.Find("input[data-testid=block-agency]").Change(true);
+        Assert.Equal("Decline and stop requests", page.Find("[data-testid=decline-button]").TextContent.Trim());
+
+        page.Find("[data-testid=decline-button]").Click();
+
+        var outcome = page.WaitForElement("[data-testid=answer-outcome]");
+        Assert.Contains("You declined", outcome.TextContent);
+        Assert.Contains("You will get no more requests from Harbour City Police", outcome.TextContent);
+        Assert.Equal("/inbox", page.Find("[data-testid=back-to-inbox]").GetAttribute("href"));
+        page.Find("[data-testid=undo-answer]").Click();
+        page.WaitForElement("[data-testid=decline-button]");
+        Assert.Empty(page.FindAll("[data-testid=answer-outcome]"));
+        Assert.Equal(NoticeStatus.Pending, await NoticeStatusAsync());
+
+        // Answered again, the Undo button goes away by itself when its window ends.
+        page.Find("[data-testid=ignore-button]").Click();
+        page.WaitForElement("[data-testid=undo-answer]");
+        _scenario.Time.Advance(NoticeService.UndoWindow);
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=undo-answer]")));
+        Assert.Contains("You dismissed this request", page.Find("[data-testid=answer-outcome]").TextContent);
+        Assert.Equal(NoticeStatus.Ignored, await NoticeStatusAsync());
+    }
+
+    [Fact]
+    public void Sharing_ShowsWhatWasShared_AndLinksToTheDisclosures()
+    {
+        var page = RenderNotice();
+        page.Find($"input[data-testid=clip-select-{_scenario.ClipA2.Id}]").Change(true);
+        page.Find("[data-testid=share-button]").Click();
+        page.WaitForElement("[data-testid=confirm-share]").Click();
+
+        var outcome = page.WaitForElement("[data-testid=answer-outcome]");
+        Assert.Contains("You shared 1 clip", outcome.TextContent);
+        Assert.Equal("/disclosures", page.Find("[data-testid=see-disclosures]").GetAttribute("href"));
+        Assert.Empty(page.FindAll("[data-testid=undo-answer]"));
+    }
+
+    [Fact]
     public async Task Ignore_ClosesTheNotice()
     {
         var page = RenderNotice();

@@ -194,6 +194,56 @@ public sealed class NoticeServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UndoingADeclineWithinItsWindow_MakesTheNoticePendingAgain_AndLiftsTheBlockItAdded()
+    {
+        await _notices.DeclineAsync(_scenario.UserA, new DeclineInput { NoticeId = _scenario.NoticeA.Id, BlockAgency = true });
+        _scenario.Time.Advance(NoticeService.UndoWindow - TimeSpan.FromSeconds(1));
+
+        await _notices.UndoAnswerAsync(_scenario.UserA, _scenario.NoticeA.Id);
+
+        Assert.Equal((0, 0, NoticeStatus.Pending, NoticeStatus.Pending), await StateAsync());
+        await using var db = _scenario.Database.CreateDbContext();
+        Assert.False(await db.AgencyBlocks.AnyAsync(b => b.ResidentId == _scenario.ResidentA.Id), "Undo left the agency blocked.");
+        Assert.Null((await db.RequestNotices.SingleAsync(n => n.Id == _scenario.NoticeA.Id)).AnsweredAt);
+        // Pending again means answerable again.
+        await _notices.ShareAsync(_scenario.UserA, ShareOf(_scenario.ClipA1));
+        Assert.Equal(NoticeStatus.Shared, (await StateAsync()).A);
+    }
+
+    [Fact]
+    public async Task UndoingAfterTheWindow_ADeclineOfAnotherResident_OrAShare_IsRefusedAndChangesNothing()
+    {
+        await _notices.IgnoreAsync(_scenario.UserA, _scenario.NoticeA.Id);
+        var otherResident = await Assert.ThrowsAsync<ActionRefusedException>(() => _notices.UndoAnswerAsync(_scenario.UserB, _scenario.NoticeA.Id));
+        _scenario.Time.Advance(NoticeService.UndoWindow + TimeSpan.FromSeconds(1));
+        var late = await Assert.ThrowsAsync<ActionRefusedException>(() => _notices.UndoAnswerAsync(_scenario.UserA, _scenario.NoticeA.Id));
+        await _notices.ShareAsync(_scenario.UserB, new ShareInput { NoticeId = _scenario.NoticeB.Id, ClipIds = [_scenario.ClipB.Id] });
+        var share = await Assert.ThrowsAsync<ActionRefusedException>(() => _notices.UndoAnswerAsync(_scenario.UserB, _scenario.NoticeB.Id));
+
+        Assert.Equal(NoticeService.NotInInbox, otherResident.Message);
+        Assert.Equal("Undo is possible for 15 seconds after answering; your answer stands.", late.Message);
+        Assert.Equal("Only a decline or a dismissal can be undone.", share.Message);
+        Assert.Equal((1, 1, NoticeStatus.Ignored, NoticeStatus.Shared), await StateAsync());
+    }
+
+    [Fact]
+    public async Task UndoingADecline_KeepsABlockTheResidentHadAlready()
+    {
+        await using (var db = _scenario.Database.CreateDbContext())
+        {
+            db.AgencyBlocks.Add(new AgencyBlock { ResidentId = _scenario.ResidentA.Id, AgencyId = _scenario.Agency.Id, CreatedAt = _scenario.Time.GetUtcNow().UtcDateTime.AddDays(-1) });
+            await db.SaveChangesAsync();
+        }
+
+        await _notices.DeclineAsync(_scenario.UserA, new DeclineInput { NoticeId = _scenario.NoticeA.Id, BlockAgency = true });
+        await _notices.UndoAnswerAsync(_scenario.UserA, _scenario.NoticeA.Id);
+
+        await using var after = _scenario.Database.CreateDbContext();
+        Assert.Equal(1, await after.AgencyBlocks.CountAsync(b => b.ResidentId == _scenario.ResidentA.Id));
+        Assert.Equal(NoticeStatus.Pending, (await StateAsync()).A);
+    }
+
+    [Fact]
     public async Task Share_AfterTheRequestExpired_IsRefused()
     {
         _scenario.Time.Advance(TimeSpan.FromDays(7));

@@ -5,6 +5,7 @@ using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Validation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace ConsentDashboard.Features.Inbox;
@@ -48,8 +49,14 @@ public sealed partial class NoticePage
     private readonly RefusableAction _answer = new();
     private DateTime _now;
     private IDisposable? _subscription;
+    private ITimer? _undoTimer;
+    private Guid? _nextNoticeId;
 
     private bool CanAnswer => _notice is not null && _notice.IsOpenAt(_now);
+
+    private bool CanUndo => _notice is { Status: NoticeStatus.Declined or NoticeStatus.Ignored, AnsweredAt: { } answeredAt }
+        && _now - answeredAt < NoticeService.UndoWindow
+        && _notice.Request.IsOpenAt(_now);
 
     private IReadOnlyList<SketchPoint> SketchPoints =>
         _notice?.Cameras.Select(c => new SketchPoint(c.Label, c.Latitude, c.Longitude, c.InRange)).ToList() ?? [];
@@ -74,6 +81,11 @@ public sealed partial class NoticePage
         _now = Time.GetUtcNow().UtcDateTime;
         _notice = await Notices.GetAsync((await AuthenticationState).User, NoticeId);
         _loaded = true;
+        if (_notice is not null && _notice.Status != NoticeStatus.Pending)
+        {
+            _nextNoticeId = await Notices.NextOpenAsync((await AuthenticationState).User, NoticeId);
+        }
+
         if (_notice is not null)
         {
             // A clip shared in another tab cannot be chosen again.
@@ -127,6 +139,7 @@ public sealed partial class NoticePage
         var result = await dialog.Result;
         if (result is null || result.Canceled)
         {
+            await FocusAsync("[data-testid=share-button]");
             return;
         }
 
@@ -139,22 +152,47 @@ public sealed partial class NoticePage
                     : $"Shared {(shared.Disclosed == 1 ? "1 clip" : $"{shared.Disclosed} clips")} with {_notice.AgencyName} until {Clock.Moment(shared.AccessExpiresAt)}.",
                 Severity.Success);
         });
+        await FocusOutcomeAsync();
     }
 
-    private Task DeclineAsync(bool blockAgency) => RunAsync(async user =>
+    private async Task DeclineAsync(bool blockAgency)
     {
-        await Notices.DeclineAsync(user, new DeclineInput { NoticeId = NoticeId, BlockAgency = blockAgency });
-        Snackbar.Add(blockAgency
-                ? $"Declined. You will get no more requests from {_notice!.AgencyName}."
-                : "Declined. The agency is not told.",
-            Severity.Info);
-    });
+        await RunAsync(user => Notices.DeclineAsync(user, new DeclineInput { NoticeId = NoticeId, BlockAgency = blockAgency }));
+        await AfterCloseAsync();
+    }
 
-    private Task IgnoreAsync() => RunAsync(async user =>
+    private async Task IgnoreAsync()
     {
-        await Notices.IgnoreAsync(user, NoticeId);
-        Snackbar.Add("Dismissed. The agency is not told.", Severity.Info);
-    });
+        await RunAsync(user => Notices.IgnoreAsync(user, NoticeId));
+        await AfterCloseAsync();
+    }
+
+    /// <summary>Shows Undo until its window ends, then hides it without a reload.</summary>
+    private async Task AfterCloseAsync()
+    {
+        _undoTimer?.Dispose();
+        if (CanUndo && _notice?.AnsweredAt is { } answeredAt)
+        {
+            _undoTimer = Time.CreateTimer(_ => InvokeAsync(() =>
+            {
+                _now = Time.GetUtcNow().UtcDateTime;
+                StateHasChanged();
+            }), null, answeredAt + NoticeService.UndoWindow - _now, Timeout.InfiniteTimeSpan);
+        }
+
+        await FocusOutcomeAsync();
+    }
+
+    private async Task UndoAsync()
+    {
+        _undoTimer?.Dispose();
+        await RunAsync(async user =>
+        {
+            await Notices.UndoAnswerAsync(user, NoticeId);
+            Snackbar.Add("Undone. The request is waiting for your answer again.", Severity.Info);
+        });
+        await FocusAsync(_notice?.Status == NoticeStatus.Pending ? "[data-testid=answer-panel] h2" : "[data-testid=answer-outcome-heading]");
+    }
 
     /// <summary>Runs one answer; a refusal shows its message and the page reloads to what is really stored.</summary>
     private async Task RunAsync(Func<System.Security.Claims.ClaimsPrincipal, Task> action)
@@ -168,5 +206,27 @@ public sealed partial class NoticePage
         await LoadAsync();
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    /// <summary>After an answer the outcome's heading takes focus, so keyboard and screen-reader users hear what happened.</summary>
+    private Task FocusOutcomeAsync() =>
+        _notice?.Status is NoticeStatus.Shared or NoticeStatus.Declined or NoticeStatus.Ignored
+            ? FocusAsync("[data-testid=answer-outcome-heading]")
+            : Task.CompletedTask;
+
+    private async Task FocusAsync(string selector)
+    {
+        try
+        {
+            await JS.InvokeVoidAsync("consentDashboardFocus.to", selector);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The tab closed; there is nothing to focus.
+        }
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _undoTimer?.Dispose();
+    }
 }

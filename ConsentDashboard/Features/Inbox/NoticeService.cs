@@ -176,6 +176,71 @@ public sealed class NoticeService(
         await CloseAsync(db, residentId, noticeId, NoticeStatus.Ignored, cancellationToken);
     }
 
+    /// <summary>How long after declining or dismissing the resident may take it back.</summary>
+    public static readonly TimeSpan UndoWindow = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Takes back a decline or a dismissal made within <see cref="UndoWindow"/>: the notice is pending again, and an
+    /// agency block this decline added is lifted. Nothing of this is logged, exactly as the answer itself was not.
+    /// </summary>
+    public async Task UndoAnswerAsync(ClaimsPrincipal user, Guid noticeId, CancellationToken cancellationToken = default)
+    {
+        var residentId = user.RequireRole(Roles.Resident);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var notice = await db.RequestNotices.AsNoTracking()
+            .Include(n => n.Request)
+            .FirstOrDefaultAsync(n => n.Id == noticeId && n.ResidentId == residentId, cancellationToken)
+            ?? throw new ActionRefusedException(NotInInbox);
+        if (notice.Status is not (NoticeStatus.Declined or NoticeStatus.Ignored) || notice.AnsweredAt is not { } answeredAt)
+        {
+            throw new ActionRefusedException("Only a decline or a dismissal can be undone.");
+        }
+
+        if (now - answeredAt > UndoWindow)
+        {
+            throw new ActionRefusedException($"Undo is possible for {UndoWindow.TotalSeconds:0} seconds after answering; your answer stands.");
+        }
+
+        var request = notice.Request!;
+        if (request.Status == RequestStatus.Withdrawn || !request.IsOpenAt(now))
+        {
+            throw new ActionRefusedException("This request has closed, so your answer can no longer change.");
+        }
+
+        var changed = await db.RequestNotices
+            .Where(n => n.Id == noticeId && n.ResidentId == residentId && n.Status == notice.Status && n.AnsweredAt == answeredAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.Status, NoticeStatus.Pending).SetProperty(n => n.AnsweredAt, (DateTime?)null), cancellationToken);
+        if (changed == 0)
+        {
+            throw new ActionRefusedException("Your answer changed in another tab; the page now shows what is stored.");
+        }
+
+        if (notice.Status == NoticeStatus.Declined)
+        {
+            await db.AgencyBlocks
+                .Where(b => b.ResidentId == residentId && b.AgencyId == request.AgencyId && b.CreatedAt >= answeredAt)
+                .ExecuteDeleteAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The newest other request still waiting for this resident's answer, for a "next request" link.</summary>
+    public async Task<Guid?> NextOpenAsync(ClaimsPrincipal user, Guid currentNoticeId, CancellationToken cancellationToken = default)
+    {
+        var residentId = user.RequireRole(Roles.Resident);
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.RequestNotices.AsNoTracking()
+            .Where(n => n.ResidentId == residentId && n.Id != currentNoticeId && n.Status == NoticeStatus.Pending)
+            .Join(db.FootageRequests.Where(FootageRequest.Open.At(now)), n => n.RequestId, r => r.Id, (n, _) => n)
+            .OrderByDescending(n => n.CreatedAt)
+            .Select(n => (Guid?)n.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
     private async Task<int> CloseAsync(ApplicationDbContext db, string residentId, Guid noticeId, NoticeStatus answer, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
