@@ -37,6 +37,75 @@ public sealed class KeyboardTests(BrowserFixture browser) : IClassFixture<Browse
         await Assertions.Expect(page.Locator($"[data-testid={testId}]")).ToBeFocusedAsync();
     }
 
+    [Fact]
+    public async Task AResident_SignsIn_PlaysAClip_SharesIt_AndDeclinesTheNextRequest_UsingOnlyTheKeyboard()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/Account/Login");
+        await TabToAsync(page, "[data-testid=login-email]");
+        await page.Keyboard.TypeAsync(DemoAccounts.Resident);
+        await TabToAsync(page, "[data-testid=login-password]");
+        await page.Keyboard.TypeAsync(ConsentDashboard.Infrastructure.Seeding.DemoCity.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/inbox$"));
+        await page.WaitForCircuitAsync();
+
+        // The first open request, by its link in the inbox; on arrival focus is on the page's heading.
+        await TabToAsync(page, "[data-testid=inbox-table] a[href^='/inbox/']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/inbox/[0-9a-f-]{36}$"));
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
+
+        // A clip plays from the keyboard.
+        var player = page.Locator("video[data-testid^=player-]").First;
+        await TabToAsync(page, "video[data-testid^=player-]");
+        await page.Keyboard.PressAsync("Space");
+        await page.WaitForFunctionAsync("() => { const v = document.activeElement; return v instanceof HTMLVideoElement && !v.paused; }");
+        await player.EvaluateAsync("v => v.pause()");
+
+        // It is chosen with Space, shared through the dialog, and focus lands on what the answer did.
+        await TabToAsync(page, "input[data-testid^=clip-select-]");
+        await page.Keyboard.PressAsync("Space");
+        await TabToAsync(page, "[data-testid=share-button]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("share-summary")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => document.activeElement && document.activeElement.closest('[role=dialog]') !== null");
+        await TabToAsync(page, "[data-testid=confirm-share]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToHaveTextAsync("You shared 1 clip");
+
+        // On to the next request, declined by keyboard: focus again on what happened, with Undo next.
+        await TabToAsync(page, "[data-testid=next-request]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/inbox/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page.GetByTestId("decline-button")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
+        await TabToAsync(page, "[data-testid=decline-button]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToHaveTextAsync("You declined");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByTestId("undo-answer")).ToBeFocusedAsync();
+    }
+
+    /// <summary>Presses Tab until the focused element matches <paramref name="selector"/>, as a keyboard user would.</summary>
+    private static async Task TabToAsync(IPage page, string selector, int maxPresses = 80)
+    {
+        for (var i = 0; i < maxPresses; i++)
+        {
+            if (await page.EvaluateAsync<bool>("s => document.activeElement !== null && document.activeElement.matches(s)", selector))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        Assert.Fail($"{maxPresses} presses of Tab never reached {selector}; focus ended on {await page.EvaluateAsync<string>("() => document.activeElement.outerHTML.slice(0, 200)")}.");
+    }
+
     [Theory]
     [InlineData("/inbox")]
     [InlineData("/disclosures")]

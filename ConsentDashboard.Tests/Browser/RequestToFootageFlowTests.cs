@@ -91,6 +91,11 @@ public sealed class RequestToFootageFlowTests(BrowserFixture browser) : IClassFi
         await using var db = browser.App.CreateDbContext();
         var disclosureId = await db.Disclosures.Where(d => d.ClipId == Guid.Parse(clipId)).Select(d => d.Id).SingleAsync();
         Assert.True(await db.AuditEntries.AnyAsync(e => e.Subject == $"disclosure:{disclosureId}" && e.Action == nameof(ClipViewed)));
+
+        // Prerendering the form (its select) and the request pages found the popover host they need.
+        await officer.GotoAsync("/agency/requests/new");
+        await officer.WaitForCircuitAsync();
+        Assert.DoesNotContain(browser.App.Warnings.Entries, entry => entry.Contains("MudPopoverProvider", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ConsentDashboard.Tests.Support;
 
@@ -14,6 +15,9 @@ public class AppFactory : WebApplicationFactory<Program>
     private readonly TempFolder _folder = new();
 
     public string DataFolder => _folder.Path;
+
+    /// <summary>The warnings and errors the app logged.</summary>
+    public RecordingLoggerProvider Warnings { get; } = new();
 
     /// <summary>More settings for this host (an SMTP server, say), applied over the defaults.</summary>
     public Dictionary<string, string?> Settings { get; } = [];
@@ -26,6 +30,7 @@ public class AppFactory : WebApplicationFactory<Program>
         // Every test client shares one address; the limits themselves are tested with their real values (RateLimitTests).
         builder.UseSetting("ConsentDashboard:RateLimits:AccountFormsPerHour", "100000");
         builder.UseSetting("ConsentDashboard:RateLimits:ExportsPerHour", "100000");
+        builder.ConfigureLogging(logging => logging.AddProvider(Warnings));
         foreach (var (name, value) in Settings)
         {
             builder.UseSetting(name, value);

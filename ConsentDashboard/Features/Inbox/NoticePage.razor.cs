@@ -67,6 +67,13 @@ public sealed partial class NoticePage
         _share = new ShareInput { NoticeId = NoticeId };
         _contact = (await Preferences.GetAsync(user)).Contact;
         await LoadAsync();
+        if (RendererInfo.IsInteractive)
+        {
+            // Moving from one request to the next keeps this page, so the router's focus on navigation finds the old
+            // heading (or none while loading): focus the new request's heading once it is there.
+            await FocusAsync("h1");
+        }
+
         _subscription?.Dispose();
         // An expiry or a withdrawal while the page is open shows without a reload.
         _subscription = Notifier.Subscribe(user.RequireRole(Roles.Resident), () => InvokeAsync(async () =>
