@@ -90,6 +90,25 @@ public sealed class KeyboardTests(BrowserFixture browser) : IClassFixture<Browse
         await Assertions.Expect(page.GetByTestId("undo-answer")).ToBeFocusedAsync();
     }
 
+    [Fact]
+    public async Task AWindowThatEndsBeforeItStarts_IsExplainedByTheMessageTheEndFieldPointsTo()
+    {
+        var page = await browser.NewPageAsync();
+        await page.SignInAsync(DemoAccounts.Officer);
+        await page.WaitForURLAsync(new Regex("/agency/requests$"));
+        await page.GotoAsync("/agency/requests/new");
+        await page.WaitForCircuitAsync();
+        var end = page.Locator("input[data-testid=request-window-end]");
+        Assert.Null(await end.GetAttributeAsync("aria-describedby"));
+
+        await page.Locator("input[data-testid=request-window-start]").FillAsync(DateTime.UtcNow.AddHours(-2).ToString("yyyy-MM-ddTHH:mm"));
+        await end.FillAsync(DateTime.UtcNow.AddHours(-3).ToString("yyyy-MM-ddTHH:mm"));
+        await page.Keyboard.PressAsync("Tab");
+
+        await Assertions.Expect(end).ToHaveAttributeAsync("aria-describedby", "window-end-error");
+        await Assertions.Expect(page.Locator("[id='window-end-error']")).ToHaveTextAsync("The window must end after it starts.");
+    }
+
     /// <summary>Presses Tab until the focused element matches <paramref name="selector"/>, as a keyboard user would.</summary>
     private static async Task TabToAsync(IPage page, string selector, int maxPresses = 80)
     {

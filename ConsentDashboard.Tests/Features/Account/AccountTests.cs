@@ -52,6 +52,29 @@ public sealed class AccountTests(AppFactory app) : IClassFixture<AppFactory>
         Assert.False(await db.Users.AnyAsync(u => u.Email == "short.password@example.org"));
     }
 
+    [Theory]
+    [InlineData("Elev3n-char", "at least 12")]
+    [InlineData("aaaaaaaaaaaaaaaa", "at least 5 different characters")]
+    public async Task Register_APasswordProblem_IsSaidAtThePasswordField_WhichPointsToIt(string password, string expected)
+    {
+        using var client = app.CreateBrowserlessClient();
+
+        var response = await SignIn.PostFormAsync(client, "/Account/Register", new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = "Weak Password",
+            ["Input.Email"] = "weak.password@example.org",
+            ["Input.Password"] = password,
+            ["Input.ConfirmPassword"] = password,
+        });
+
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        var input = page.GetElementById("Input.Password")!;
+        var described = page.GetElementById(input.GetAttribute("aria-describedby")!)!;
+        Assert.True(described.TextContent.Contains(expected, StringComparison.Ordinal), $"The password field points at \"{described.TextContent.Trim()}\"; the page says: {page.QuerySelector(".text-danger, [role=alert]")?.TextContent}");
+        await using var db = app.CreateDbContext();
+        Assert.False(await db.Users.AnyAsync(u => u.Email == "weak.password@example.org"));
+    }
+
     [Fact]
     public async Task SignIn_AfterFiveWrongPasswordsFromOneAddress_TheSixthWaits_ButTheAccountIsNotLockedForAnyoneElse()
     {

@@ -69,11 +69,22 @@ window.consentDashboardTheme = {
 window.consentDashboardFocus = {
     to: function (selector) {
         var frames = 0;
+        var focused = false;
         (function attempt() {
             var element = document.querySelector(selector);
-            if (element && document.activeElement !== element) {
+            var active = document.activeElement;
+            if (element && active !== element) {
+                // Once it had the focus, only a closing dialog or the page body taking it is undone; focus the person
+                // moved on their own (a Tab press) stays where they put it.
+                var taken = !active || active === document.body || active.closest('.mud-dialog-container') !== null;
+                if (focused && !taken) {
+                    return;
+                }
+
                 element.focus();
             }
+
+            focused = focused || (element !== null && document.activeElement === element);
 
             if (++frames < 15) {
                 requestAnimationFrame(attempt);
