@@ -16,7 +16,7 @@ namespace ConsentDashboard.Tests.Support;
 /// </summary>
 public static class ResidentPageContext
 {
-    public static BunitContext Create(ResidentScenario scenario, ApplicationUser resident, long? maxClipBytes = null)
+    public static BunitContext Create(ResidentScenario scenario, ApplicationUser resident, long? maxClipBytes = null, string role = Roles.Resident)
     {
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -35,7 +35,7 @@ public static class ResidentPageContext
 
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized(resident.Email!);
-        authorization.SetRoles(Roles.Resident);
+        authorization.SetRoles(role);
         authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, resident.Id));
         return context;
     }
