@@ -109,6 +109,58 @@ public sealed class KeyboardTests(BrowserFixture browser) : IClassFixture<Browse
         await Assertions.Expect(page.Locator("[id='window-end-error']")).ToHaveTextAsync("The window must end after it starts.");
     }
 
+    [Fact]
+    public async Task OnAPhone_TheTimelinesTimesDoNotRunTogether_AndOneLinkTakesTheResidentToTheirAnswer()
+    {
+        var page = await browser.NewPageAsync(375, 740);
+        await page.SignInAsync(DemoAccounts.Resident);
+        await page.WaitForURLAsync(new Regex("/inbox$"));
+        await page.WaitForCircuitAsync();
+        await page.Locator("[data-testid=inbox-table] a[href^='/inbox/']").First.ClickAsync();
+        await page.WaitForURLAsync(new Regex("/inbox/[0-9a-f-]{36}$"));
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.GetByTestId("window-timeline")).ToBeVisibleAsync();
+
+        var ticks = await page.EvaluateAsync<double[][]>(
+            "() => [...document.querySelectorAll('.cd-timeline-tick')].filter(t => t.offsetParent !== null).map(t => { const b = t.getBoundingClientRect(); return [b.left, b.right]; })");
+        Assert.True(ticks.Length >= 3, $"Only {ticks.Length} time ticks are shown.");
+        for (var i = 1; i < ticks.Length; i++)
+        {
+            Assert.True(ticks[i][0] - ticks[i - 1][1] >= 8, $"Time ticks {i} and {i + 1} are {ticks[i][0] - ticks[i - 1][1]:0} px apart.");
+        }
+
+        // The answer used to start 1,860 px down a 2,580 px page; now the page is shorter and a link under the summary leads to it.
+        var height = await page.EvaluateAsync<double>("() => document.documentElement.scrollHeight");
+        var layout = await page.EvaluateAsync<string>(
+            "() => ['notice-state', 'area-sketch', 'window-timeline', 'answer-panel'].map(id => { const b = document.querySelector(`[data-testid=${id}]`).getBoundingClientRect(); return `${id} at ${Math.round(b.top + scrollY)}, ${Math.round(b.height)} tall`; }).join('; ')");
+        Assert.True(height < 2500, $"The request page is {height:0} px tall at 375 px: {layout}.");
+        await page.GetByTestId("jump-to-answer").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("answer-panel")).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByTestId("answer-panel")).ToBeInViewportAsync();
+    }
+
+    [Fact]
+    public async Task At1280Pixels_TheAuditLogShowsEveryColumnWithoutScrollingSideways()
+    {
+        var page = await browser.NewPageAsync(1280, 800);
+        await page.SignInAsync(DemoAccounts.Auditor);
+        await page.WaitForURLAsync(new Regex("/audit$"));
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("[data-testid^=open-entry-]").First).ToBeVisibleAsync();
+
+        var hidden = await page.EvaluateAsync<string[]>("""
+            () => {
+                const table = document.querySelector('[data-testid=audit-grid] table');
+                const box = table.closest('.mud-table-container').getBoundingClientRect();
+                return [...table.querySelectorAll('thead th')]
+                    .filter(th => { const b = th.getBoundingClientRect(); return b.right > box.right + 1 || b.left < box.left - 1; })
+                    .map(th => th.textContent.trim());
+            }
+            """);
+        Assert.True(hidden.Length == 0, $"Cut off at 1280 px: {string.Join(", ", hidden)}.");
+    }
+
     /// <summary>Presses Tab until the focused element matches <paramref name="selector"/>, as a keyboard user would.</summary>
     private static async Task TabToAsync(IPage page, string selector, int maxPresses = 80)
     {

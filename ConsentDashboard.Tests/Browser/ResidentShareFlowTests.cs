@@ -24,7 +24,7 @@ public sealed class ResidentShareFlowTests(BrowserFixture browser) : IClassFixtu
         await page.WaitForCircuitAsync();
 
         // The window reads in the resident's own time: the request asked for 21:00–23:30 UTC, which is 16:00–18:30 in Detroit in winter.
-        await Assertions.Expect(page.GetByTestId("notice-window")).ToContainTextAsync("16:00–18:30");
+        await Assertions.Expect(page.GetByTestId("notice-window")).ToContainTextAsync("16:00–18:30 UTC\u22125");
         await Assertions.Expect(page.GetByTestId("sketch-area")).ToBeVisibleAsync();
 
         var players = page.Locator("video[data-testid^=player-]");

@@ -48,7 +48,7 @@ public sealed class ViewerClock
         var text = start.Date == end.Date
             ? $"{start.ToString("ddd d MMM, HH:mm", Culture)}–{end.ToString("HH:mm", Culture)}"
             : $"{start.ToString("ddd d MMM, HH:mm", Culture)} – {end.ToString("ddd d MMM, HH:mm", Culture)}";
-        return text + Suffix;
+        return text + Suffix(startUtc);
     }
 
     /// <summary>"Tue 3 Nov, 21:04:10–21:04:16": a clip's span, to the second.</summary>
@@ -56,17 +56,33 @@ public sealed class ViewerClock
     {
         var start = ToLocal(startUtc);
         var end = ToLocal(endUtc);
-        return $"{start.ToString("ddd d MMM, HH:mm:ss", Culture)}–{end.ToString(start.Date == end.Date ? "HH:mm:ss" : "ddd d MMM, HH:mm:ss", Culture)}{Suffix}";
+        return $"{start.ToString("ddd d MMM, HH:mm:ss", Culture)}–{end.ToString(start.Date == end.Date ? "HH:mm:ss" : "ddd d MMM, HH:mm:ss", Culture)}{Suffix(startUtc)}";
     }
 
     /// <summary>"Tuesday 3 November 2026": a day, for an e-mail that gives no times of day.</summary>
     public string Day(DateTime utc) => ToLocal(utc).ToString("dddd d MMMM yyyy", Culture);
 
-    /// <summary>"3 Nov 2026, 21:04".</summary>
-    public string Moment(DateTime utc) => ToLocal(utc).ToString("d MMM yyyy, HH:mm", Culture) + Suffix;
+    /// <summary>"3 Nov 2026, 21:04 UTC+1".</summary>
+    public string Moment(DateTime utc) => ToLocal(utc).ToString("d MMM yyyy, HH:mm", Culture) + Suffix(utc);
 
     /// <summary>"21:04:30", for clip times inside a window already dated.</summary>
     public string TimeOfDay(DateTime utc) => ToLocal(utc).ToString("HH:mm:ss", Culture);
 
-    private string Suffix => IsUtc ? " UTC" : "";
+    /// <summary>"UTC", or the zone's offset at that instant ("UTC−5", "UTC+5:30"), so every time says which zone it is in.</summary>
+    public string ZoneAt(DateTime utc)
+    {
+        if (IsUtc)
+        {
+            return "UTC";
+        }
+
+        var offset = Zone.GetUtcOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+        var sign = offset < TimeSpan.Zero ? "\u2212" : "+";
+        var magnitude = offset.Duration();
+        return offset == TimeSpan.Zero
+            ? "UTC"
+            : $"UTC{sign}{magnitude.Hours}{(magnitude.Minutes == 0 ? "" : $":{magnitude.Minutes:00}")}";
+    }
+
+    private string Suffix(DateTime utc) => " " + ZoneAt(utc);
 }

@@ -119,7 +119,7 @@ public sealed partial class AuditLogPage
 
     private string AgencyName(int id) => _agencies.FirstOrDefault(a => a.Id == id)?.Name ?? $"Agency {id}";
 
-    private static string ShortSubject(string subject) => subject.Length > 24 ? subject[..24] + "…" : subject;
+    private static string ShortSubject(string subject) => subject.Length > 18 ? subject[..17] + "…" : subject;
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

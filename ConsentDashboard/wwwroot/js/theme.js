@@ -93,15 +93,20 @@ window.consentDashboardFocus = {
     }
 };
 
-// The skip link moves the keyboard focus into the page's main content itself: Blazor's router handles in-page links by
-// scrolling only, which would leave the focus in the navigation.
+// The skip link and in-page jump links move the keyboard focus to their target itself: Blazor's router handles in-page
+// links by scrolling only, which would leave the focus behind.
 document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest(".cd-skip-link");
-    var main = link && document.getElementById("main-content");
-    if (main) {
+    var link = event.target.closest && event.target.closest(".cd-skip-link, .cd-jump-link");
+    var href = link && link.getAttribute("href");
+    var target = href && href.indexOf("#") >= 0 && document.getElementById(href.slice(href.indexOf("#") + 1));
+    if (target) {
         event.preventDefault();
         event.stopPropagation();
-        main.focus();
-        main.scrollIntoView();
+        if (!target.hasAttribute("tabindex")) {
+            target.setAttribute("tabindex", "-1");
+        }
+
+        target.focus();
+        target.scrollIntoView();
     }
 }, true);
