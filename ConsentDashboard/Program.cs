@@ -10,6 +10,7 @@ using ConsentDashboard.Features.PublicLedger;
 using ConsentDashboard.Features.PublicLog;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Localization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 
@@ -56,6 +57,8 @@ if (app.StartProblem() is { } problem)
 
 // Client addresses from X-Forwarded-For only when a known proxy sent them (ConsentDashboard:RateLimits:KnownProxies).
 app.UseForwardedHeaders();
+// The person's language (cookie, else Accept-Language, else English) for this request and any circuit it starts.
+app.UseRequestLocalization();
 app.UseSecurityHeaders();
 // No stack trace ever reaches a user, in Development too.
 app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -76,6 +79,7 @@ app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
 app.MapAdditionalIdentityEndpoints();
+app.MapCultureSwitch();
 app.MapClipContent();
 app.MapConsentReceipts();
 app.MapAuditExports();

@@ -37,6 +37,8 @@ public static class ResidentPageContext
         authorization.SetAuthorized(resident.Email!);
         authorization.SetRoles(role);
         authorization.SetClaims(new Claim(ClaimTypes.NameIdentifier, resident.Id));
+        // Pages render as they do in a circuit (set last: it starts the renderer, after which no service may be added).
+        context.Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         return context;
     }
 

@@ -11,6 +11,7 @@ using FluentValidation;
 using ConsentDashboard.Features.Requests;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Infrastructure.Clips;
+using ConsentDashboard.Infrastructure.Localization;
 using ConsentDashboard.Infrastructure.Mail;
 using ConsentDashboard.Infrastructure.Seeding;
 using Microsoft.AspNetCore.DataProtection;
@@ -85,6 +86,7 @@ public static class ConsentDashboardSetup
         services.AddConsentDashboardRateLimits(configuration);
         services.AddSingleton<SignInThrottle>();
         services.AddMudServices();
+        services.AddAppLocalization(configuration);
         services.TryAddTimeProvider();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ClipStorage>();

@@ -10,7 +10,8 @@ public sealed class ViewerClock
 {
     public const string CookieName = "cd-tz";
 
-    private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-GB");
+    // Month and day names in the viewer's language; the patterns themselves are fixed, so every language reads "3 Nov 2026, 21:04".
+    private static CultureInfo Culture => CultureInfo.CurrentCulture;
 
     public static readonly ViewerClock Utc = new(TimeZoneInfo.Utc);
 

@@ -1,6 +1,7 @@
 using Bunit;
 using ConsentDashboard.Components.Layout;
 using ConsentDashboard.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 
 namespace ConsentDashboard.Tests.Components.Layout;
@@ -25,6 +26,7 @@ public sealed class NavMenuTests
         await using var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
+        context.Services.AddLocalization();
         var authorization = context.AddAuthorization();
         authorization.SetAuthorized($"{role.ToLowerInvariant()}@example.org");
         authorization.SetRoles(role);
@@ -42,6 +44,7 @@ public sealed class NavMenuTests
         await using var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddMudServices();
+        context.Services.AddLocalization();
         context.AddAuthorization();
 
         var menu = context.Render<NavMenu>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bunit;
 using ConsentDashboard.Components.Sketch;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentDashboard.Tests.Components.Sketch;
 
@@ -27,6 +28,7 @@ public sealed class AreaSketchTests
     public async Task ALabelThatWouldRunAcrossTheCentreDot_SitsAboveOrBelowItsCameraInstead()
     {
         await using var context = new BunitContext();
+        context.Services.AddLocalization();
 
         // 15 m west of the centre and a little north: a label reading rightwards would cross the centre dot.
         var label = LabelOf(Render(context, eastMeters: -15, northMeters: 3));
@@ -39,6 +41,7 @@ public sealed class AreaSketchTests
     public async Task ALabelFarFromTheCentre_StaysBesideItsCamera()
     {
         await using var context = new BunitContext();
+        context.Services.AddLocalization();
 
         var west = LabelOf(Render(context, eastMeters: -150, northMeters: 120));
         var east = LabelOf(Render(context, eastMeters: 150, northMeters: -120));

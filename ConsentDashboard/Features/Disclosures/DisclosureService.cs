@@ -4,6 +4,8 @@ using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Infrastructure.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
+using ConsentDashboard.Infrastructure.Localization;
 
 namespace ConsentDashboard.Features.Disclosures;
 
@@ -46,7 +48,7 @@ public sealed record DisclosureRecord(
 }
 
 /// <summary>A resident's accounting of disclosures: everything that left their account, and every use of it.</summary>
-public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog auditLog, TimeProvider time)
+public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog auditLog, TimeProvider time, IStringLocalizer<AppText> text)
 {
     public const string NotYours = "This disclosure is not in your history.";
 
@@ -101,21 +103,21 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
             .Include(d => d.Request).Include(d => d.LegalDemand)
             .Where(Disclosure.KnownToResident)
             .FirstOrDefaultAsync(d => d.Id == disclosureId && d.ResidentId == residentId, cancellationToken)
-            ?? throw new ActionRefusedException(NotYours);
+            ?? throw new ActionRefusedException(text[NotYours]);
         if (disclosure.IsCompelled)
         {
             throw new ActionRefusedException(
-                $"This clip was produced under {Formats.UnderBasis(disclosure.LegalBasis)} ({disclosure.LegalDemand?.Reference}), not by your consent, so you cannot revoke it.");
+                text["This clip was produced under {0} ({1}), not by your consent, so you cannot revoke it.", text.UnderBasis(disclosure.LegalBasis), disclosure.LegalDemand?.Reference ?? ""]);
         }
 
         if (disclosure.RevokedAt is not null)
         {
-            throw new ActionRefusedException("You already revoked this disclosure.");
+            throw new ActionRefusedException(text["You already revoked this disclosure."]);
         }
 
         if (!disclosure.IsLiveAt(now))
         {
-            throw new ActionRefusedException("The agency's access to this clip already expired.");
+            throw new ActionRefusedException(text["The agency's access to this clip already expired."]);
         }
 
         disclosure.RevokedAt = now;

@@ -2,6 +2,7 @@ using ConsentDashboard.Components.Sketch;
 using ConsentDashboard.Data;
 using ConsentDashboard.Features.Preferences;
 using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Localization;
 using ConsentDashboard.Infrastructure.Validation;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -130,7 +131,7 @@ public sealed partial class NoticePage
         var chosen = _notice.Clips.Where(c => _share.ClipIds.Contains(c.Id)).ToList();
         var revealed = Enum.GetValues<ContactFields>()
             .Where(f => f != ContactFields.None && _share.RevealedContactFields.HasFlag(f) && _contact.ValueOf(f) is not null)
-            .Select(f => (f.ToString(), _contact.ValueOf(f)!))
+            .Select(f => (L.Words(f), _contact.ValueOf(f)!))
             .ToList();
         var parameters = new DialogParameters<ShareConfirmDialog>
         {
@@ -155,8 +156,10 @@ public sealed partial class NoticePage
             var shared = await Notices.ShareAsync(user, _share);
             _share.ClipIds.Clear();
             Snackbar.Add(shared.Disclosed == 0
-                    ? "Those clips were already shared; nothing new was sent."
-                    : $"Shared {(shared.Disclosed == 1 ? "1 clip" : $"{shared.Disclosed} clips")} with {_notice.AgencyName} until {Clock.Moment(shared.AccessExpiresAt)}.",
+                    ? L["Those clips were already shared; nothing new was sent."]
+                    : shared.Disclosed == 1
+                        ? L["Shared 1 clip with {0} until {1}.", _notice.AgencyName, Clock.Moment(shared.AccessExpiresAt)]
+                        : L["Shared {0} clips with {1} until {2}.", shared.Disclosed, _notice.AgencyName, Clock.Moment(shared.AccessExpiresAt)],
                 Severity.Success);
         });
         await FocusOutcomeAsync();
@@ -196,7 +199,7 @@ public sealed partial class NoticePage
         await RunAsync(async user =>
         {
             await Notices.UndoAnswerAsync(user, NoticeId);
-            Snackbar.Add("Undone. The request is waiting for your answer again.", Severity.Info);
+            Snackbar.Add(L["Undone. The request is waiting for your answer again."], Severity.Info);
         });
         await FocusAsync(_notice?.Status == NoticeStatus.Pending ? "[data-testid=answer-panel] h2" : "[data-testid=answer-outcome-heading]");
     }

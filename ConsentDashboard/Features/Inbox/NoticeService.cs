@@ -5,7 +5,9 @@ using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Infrastructure.Validation;
 using FluentValidation;
+using ConsentDashboard.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Inbox;
 
@@ -47,7 +49,8 @@ public sealed class NoticeService(
     AuditLog auditLog,
     TimeProvider time,
     IValidator<ShareInput> shareValidator,
-    IValidator<DeclineInput> declineValidator)
+    IValidator<DeclineInput> declineValidator,
+    IStringLocalizer<AppText> text)
 {
     public const string NotInInbox = "This request is not in your inbox.";
 
@@ -98,7 +101,7 @@ public sealed class NoticeService(
         var notice = await db.RequestNotices
             .Include(n => n.Request)
             .FirstOrDefaultAsync(n => n.Id == input.NoticeId && n.ResidentId == residentId, cancellationToken)
-            ?? throw new ActionRefusedException(NotInInbox);
+            ?? throw new ActionRefusedException(text[NotInInbox]);
         var request = notice.Request!;
         EnsureOpen(notice, request, now);
 
@@ -111,7 +114,7 @@ public sealed class NoticeService(
         if (clips.Count != chosen.Count)
         {
             throw new ActionRefusedException(
-                "One of the chosen clips is not one of yours from this request's area and time window. Nothing was shared.");
+                text["One of the chosen clips is not one of yours from this request's area and time window. Nothing was shared."]);
         }
 
         var alreadyShared = await db.Disclosures
@@ -192,21 +195,21 @@ public sealed class NoticeService(
         var notice = await db.RequestNotices.AsNoTracking()
             .Include(n => n.Request)
             .FirstOrDefaultAsync(n => n.Id == noticeId && n.ResidentId == residentId, cancellationToken)
-            ?? throw new ActionRefusedException(NotInInbox);
+            ?? throw new ActionRefusedException(text[NotInInbox]);
         if (notice.Status is not (NoticeStatus.Declined or NoticeStatus.Ignored) || notice.AnsweredAt is not { } answeredAt)
         {
-            throw new ActionRefusedException("Only a decline or a dismissal can be undone.");
+            throw new ActionRefusedException(text["Only a decline or a dismissal can be undone."]);
         }
 
         if (now - answeredAt > UndoWindow)
         {
-            throw new ActionRefusedException($"Undo is possible for {UndoWindow.TotalSeconds:0} seconds after answering; your answer stands.");
+            throw new ActionRefusedException(text["Undo is possible for {0} seconds after answering; your answer stands.", UndoWindow.TotalSeconds]);
         }
 
         var request = notice.Request!;
         if (request.Status == RequestStatus.Withdrawn || !request.IsOpenAt(now))
         {
-            throw new ActionRefusedException("This request has closed, so your answer can no longer change.");
+            throw new ActionRefusedException(text["This request has closed, so your answer can no longer change."]);
         }
 
         var changed = await db.RequestNotices
@@ -214,7 +217,7 @@ public sealed class NoticeService(
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.Status, NoticeStatus.Pending).SetProperty(n => n.AnsweredAt, (DateTime?)null), cancellationToken);
         if (changed == 0)
         {
-            throw new ActionRefusedException("Your answer changed in another tab; the page now shows what is stored.");
+            throw new ActionRefusedException(text["Your answer changed in another tab; the page now shows what is stored."]);
         }
 
         if (notice.Status == NoticeStatus.Declined)
@@ -247,11 +250,11 @@ public sealed class NoticeService(
         var notice = await db.RequestNotices
             .Include(n => n.Request)
             .FirstOrDefaultAsync(n => n.Id == noticeId && n.ResidentId == residentId, cancellationToken)
-            ?? throw new ActionRefusedException(NotInInbox);
+            ?? throw new ActionRefusedException(text[NotInInbox]);
         EnsureOpen(notice, notice.Request!, now);
         if (notice.Status != NoticeStatus.Pending)
         {
-            throw new ActionRefusedException($"You already answered this request ({Formats.Words(notice.Status).ToLowerInvariant()}).");
+            throw new ActionRefusedException(text["You already answered this request ({0}).", text.Words(notice.Status).ToLowerInvariant()]);
         }
 
         // Only a still-pending row changes, so two tabs answering at once cannot both win.
@@ -260,27 +263,27 @@ public sealed class NoticeService(
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.Status, answer).SetProperty(n => n.AnsweredAt, now), cancellationToken);
         if (changed == 0)
         {
-            throw new ActionRefusedException("You already answered this request.");
+            throw new ActionRefusedException(text["You already answered this request."]);
         }
 
         return notice.Request!.AgencyId;
     }
 
-    private static void EnsureOpen(RequestNotice notice, FootageRequest request, DateTime now)
+    private void EnsureOpen(RequestNotice notice, FootageRequest request, DateTime now)
     {
         if (request.Status == RequestStatus.Withdrawn || notice.Status == NoticeStatus.Withdrawn)
         {
-            throw new ActionRefusedException("The agency withdrew this request.");
+            throw new ActionRefusedException(text["The agency withdrew this request."]);
         }
 
         if (!request.IsOpenAt(now) || notice.Status == NoticeStatus.Expired)
         {
-            throw new ActionRefusedException("This request has expired; nothing more can be shared for it.");
+            throw new ActionRefusedException(text["This request has expired; nothing more can be shared for it."]);
         }
 
         if (!NoticeDetail.IsAnswerable(notice.Status))
         {
-            throw new ActionRefusedException($"You already answered this request ({Formats.Words(notice.Status).ToLowerInvariant()}).");
+            throw new ActionRefusedException(text["You already answered this request ({0}).", text.Words(notice.Status).ToLowerInvariant()]);
         }
     }
 

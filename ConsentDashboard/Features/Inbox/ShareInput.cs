@@ -1,5 +1,6 @@
 using ConsentDashboard.Data;
 using FluentValidation;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Inbox;
 
@@ -23,15 +24,15 @@ public sealed class ShareInputValidator : AbstractValidator<ShareInput>
 {
     private const ContactFields AllContactFields = ContactFields.Name | ContactFields.Email | ContactFields.Phone | ContactFields.Address;
 
-    public ShareInputValidator()
+    public ShareInputValidator(IStringLocalizer<AppText> text)
     {
-        RuleFor(i => i.NoticeId).NotEmpty().WithMessage("This request is not in your inbox.");
-        RuleFor(i => i.ClipIds).NotEmpty().WithMessage("Choose at least one clip to share.");
-        RuleFor(i => i.ClipIds.Count).LessThanOrEqualTo(100).WithMessage("Share at most 100 clips at once.");
+        RuleFor(i => i.NoticeId).NotEmpty().WithMessage(_ => text["This request is not in your inbox."]);
+        RuleFor(i => i.ClipIds).NotEmpty().WithMessage(_ => text["Choose at least one clip to share."]);
+        RuleFor(i => i.ClipIds.Count).LessThanOrEqualTo(100).WithMessage(_ => text["Share at most 100 clips at once."]);
         RuleFor(i => i.AccessDays).Must(days => ShareInput.AccessDayChoices.Contains(days))
-            .WithMessage("Access lasts 7, 30 or 90 days.");
+            .WithMessage(_ => text["Access lasts 7, 30 or 90 days."]);
         RuleFor(i => i.RevealedContactFields).Must(fields => (fields & ~AllContactFields) == 0)
-            .WithMessage("Choose contact fields from the list.");
+            .WithMessage(_ => text["Choose contact fields from the list."]);
     }
 }
 
@@ -45,6 +46,6 @@ public sealed class DeclineInput
 
 public sealed class DeclineInputValidator : AbstractValidator<DeclineInput>
 {
-    public DeclineInputValidator() =>
-        RuleFor(i => i.NoticeId).NotEmpty().WithMessage("This request is not in your inbox.");
+    public DeclineInputValidator(IStringLocalizer<AppText> text) =>
+        RuleFor(i => i.NoticeId).NotEmpty().WithMessage(_ => text["This request is not in your inbox."]);
 }
