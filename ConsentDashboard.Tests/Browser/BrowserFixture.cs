@@ -43,13 +43,15 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string timeZone = "UTC")
+    /// <param name="locale">The browser's language, which it sends as Accept-Language.</param>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string timeZone = "UTC", string locale = "en-US")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             TimezoneId = timeZone,
+            Locale = locale,
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(20_000);
@@ -106,4 +108,20 @@ public sealed class FakeTimeBrowserFixture : BrowserFixture
         : base(new KestrelAppFactory(time)) => Time = time;
 
     public Microsoft.Extensions.Time.Testing.FakeTimeProvider Time { get; }
+}
+
+/// <summary>The browser fixture on an app that also offers the pseudo-culture, in which every localized string is wrapped.</summary>
+public sealed class PseudoCultureBrowserFixture : BrowserFixture
+{
+    public PseudoCultureBrowserFixture()
+        : base(WithPseudoCulture())
+    {
+    }
+
+    private static KestrelAppFactory WithPseudoCulture()
+    {
+        var app = new KestrelAppFactory();
+        app.Settings[ConsentDashboard.Infrastructure.Localization.AppCultures.PseudoSetting] = "true";
+        return app;
+    }
 }

@@ -38,76 +38,8 @@ public sealed class KeyboardTests(BrowserFixture browser) : IClassFixture<Browse
     }
 
     [Fact]
-    public async Task AResident_SignsIn_PlaysAClip_SharesIt_AndDeclinesTheNextRequest_UsingOnlyTheKeyboard()
-    {
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/Account/Login");
-        await TabToAsync(page, "[data-testid=login-email]");
-        await page.Keyboard.TypeAsync(DemoAccounts.Resident);
-        await TabToAsync(page, "[data-testid=login-password]");
-        await page.Keyboard.TypeAsync(ConsentDashboard.Infrastructure.Seeding.DemoCity.Password);
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/inbox$"));
-        await page.WaitForCircuitAsync();
-
-        // The first open request, by its link in the inbox; on arrival focus is on the page's heading.
-        await TabToAsync(page, "[data-testid=inbox-table] a[href^='/inbox/']");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/inbox/[0-9a-f-]{36}$"));
-        await page.WaitForCircuitAsync();
-        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
-
-        // A clip plays from the keyboard.
-        var player = page.Locator("video[data-testid^=player-]").First;
-        await TabToAsync(page, "video[data-testid^=player-]");
-        await page.Keyboard.PressAsync("Space");
-        await page.WaitForFunctionAsync("() => { const v = document.activeElement; return v instanceof HTMLVideoElement && !v.paused; }");
-        await player.EvaluateAsync("v => v.pause()");
-
-        // It is chosen with Space, shared through the dialog, and focus lands on what the answer did.
-        await TabToAsync(page, "input[data-testid^=clip-select-]");
-        await page.Keyboard.PressAsync("Space");
-        await TabToAsync(page, "[data-testid=share-button]");
-        await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.GetByTestId("share-summary")).ToBeVisibleAsync();
-        await page.WaitForFunctionAsync("() => document.activeElement && document.activeElement.closest('[role=dialog]') !== null");
-        await TabToAsync(page, "[data-testid=confirm-share]");
-        await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToBeFocusedAsync();
-        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToHaveTextAsync("You shared 1 clip");
-
-        // On to the next request, declined by keyboard: focus again on what happened, with Undo next.
-        await TabToAsync(page, "[data-testid=next-request]");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/inbox/[0-9a-f-]{36}$"));
-        await Assertions.Expect(page.GetByTestId("decline-button")).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
-        await TabToAsync(page, "[data-testid=decline-button]");
-        await page.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToBeFocusedAsync();
-        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToHaveTextAsync("You declined");
-        await page.Keyboard.PressAsync("Tab");
-        await Assertions.Expect(page.GetByTestId("undo-answer")).ToBeFocusedAsync();
-    }
-
-    [Fact]
-    public async Task AWindowThatEndsBeforeItStarts_IsExplainedByTheMessageTheEndFieldPointsTo()
-    {
-        var page = await browser.NewPageAsync();
-        await page.SignInAsync(DemoAccounts.Officer);
-        await page.WaitForURLAsync(new Regex("/agency/requests$"));
-        await page.GotoAsync("/agency/requests/new");
-        await page.WaitForCircuitAsync();
-        var end = page.Locator("input[data-testid=request-window-end]");
-        Assert.Null(await end.GetAttributeAsync("aria-describedby"));
-
-        await page.Locator("input[data-testid=request-window-start]").FillAsync(DateTime.UtcNow.AddHours(-2).ToString("yyyy-MM-ddTHH:mm"));
-        await end.FillAsync(DateTime.UtcNow.AddHours(-3).ToString("yyyy-MM-ddTHH:mm"));
-        await page.Keyboard.PressAsync("Tab");
-
-        await Assertions.Expect(end).ToHaveAttributeAsync("aria-describedby", "window-end-error");
-        await Assertions.Expect(page.Locator("[id='window-end-error']")).ToHaveTextAsync("The window must end after it starts.");
-    }
+    public Task AResident_SignsIn_PlaysAClip_SharesIt_AndDeclinesTheNextRequest_UsingOnlyTheKeyboard() =>
+        ResidentJourneyByKeyboardAsync(browser, "en-US", "en", "You shared 1 clip", "You declined");
 
     [Fact]
     public async Task OnAPhone_TheTimelinesTimesDoNotRunTogether_AndOneLinkTakesTheResidentToTheirAnswer()
@@ -161,8 +93,85 @@ public sealed class KeyboardTests(BrowserFixture browser) : IClassFixture<Browse
         Assert.True(hidden.Length == 0, $"Cut off at 1280 px: {string.Join(", ", hidden)}.");
     }
 
+    /// <summary>
+    /// A resident signs in, opens the first open request, plays a clip, shares it through the dialog, goes on to the next
+    /// request and declines it, all by keyboard, with focus on something sensible after each step.
+    /// </summary>
+    internal static async Task ResidentJourneyByKeyboardAsync(BrowserFixture browser, string locale, string language, string sharedHeading, string declinedHeading)
+    {
+        var page = await browser.NewPageAsync(locale: locale);
+        await page.GotoAsync("/Account/Login");
+        Assert.Equal(language, await page.GetAttributeAsync("html", "lang"));
+        await TabToAsync(page, "[data-testid=login-email]");
+        await page.Keyboard.TypeAsync(DemoAccounts.Resident);
+        await TabToAsync(page, "[data-testid=login-password]");
+        await page.Keyboard.TypeAsync(ConsentDashboard.Infrastructure.Seeding.DemoCity.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/inbox$"));
+        await page.WaitForCircuitAsync();
+
+        // The first open request, by its link in the inbox; on arrival focus is on the page's heading.
+        await TabToAsync(page, "[data-testid=inbox-table] a[href^='/inbox/']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/inbox/[0-9a-f-]{36}$"));
+        await page.WaitForCircuitAsync();
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
+
+        // A clip plays from the keyboard.
+        var player = page.Locator("video[data-testid^=player-]").First;
+        await TabToAsync(page, "video[data-testid^=player-]");
+        await Assertions.Expect(player).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Space");
+        await page.WaitForFunctionAsync("() => { const v = document.activeElement; return v instanceof HTMLVideoElement && !v.paused; }");
+        await player.EvaluateAsync("v => v.pause()");
+
+        // It is chosen with Space, shared through the dialog, and focus lands on what the answer did.
+        await TabToAsync(page, "input[data-testid^=clip-select-]");
+        await page.Keyboard.PressAsync("Space");
+        await TabToAsync(page, "[data-testid=share-button]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("share-summary")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => document.activeElement && document.activeElement.closest('[role=dialog]') !== null");
+        await TabToAsync(page, "[data-testid=confirm-share]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToHaveTextAsync(sharedHeading);
+
+        // On to the next request, declined by keyboard: focus again on what happened, with Undo next.
+        await TabToAsync(page, "[data-testid=next-request]");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/inbox/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page.GetByTestId("decline-button")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync();
+        await TabToAsync(page, "[data-testid=decline-button]");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToBeFocusedAsync();
+        await Assertions.Expect(page.GetByTestId("answer-outcome-heading")).ToHaveTextAsync(declinedHeading);
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByTestId("undo-answer")).ToBeFocusedAsync();
+    }
+
+    [Fact]
+    public async Task AWindowThatEndsBeforeItStarts_IsExplainedByTheMessageTheEndFieldPointsTo()
+    {
+        var page = await browser.NewPageAsync();
+        await page.SignInAsync(DemoAccounts.Officer);
+        await page.WaitForURLAsync(new Regex("/agency/requests$"));
+        await page.GotoAsync("/agency/requests/new");
+        await page.WaitForCircuitAsync();
+        var end = page.Locator("input[data-testid=request-window-end]");
+        Assert.Null(await end.GetAttributeAsync("aria-describedby"));
+
+        await page.Locator("input[data-testid=request-window-start]").FillAsync(DateTime.UtcNow.AddHours(-2).ToString("yyyy-MM-ddTHH:mm"));
+        await end.FillAsync(DateTime.UtcNow.AddHours(-3).ToString("yyyy-MM-ddTHH:mm"));
+        await page.Keyboard.PressAsync("Tab");
+
+        await Assertions.Expect(end).ToHaveAttributeAsync("aria-describedby", "window-end-error");
+        await Assertions.Expect(page.Locator("[id='window-end-error']")).ToHaveTextAsync("The window must end after it starts.");
+    }
+
     /// <summary>Presses Tab until the focused element matches <paramref name="selector"/>, as a keyboard user would.</summary>
-    private static async Task TabToAsync(IPage page, string selector, int maxPresses = 80)
+    internal static async Task TabToAsync(IPage page, string selector, int maxPresses = 80)
     {
         for (var i = 0; i < maxPresses; i++)
         {
