@@ -4,6 +4,7 @@ using ConsentDashboard.Tests.Support;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace ConsentDashboard.Tests.Browser;
@@ -36,6 +37,97 @@ public sealed class AccessibilityScanTests(BrowserFixture browser) : IClassFixtu
         }
 
         Assert.True(all.Count == 0, string.Join("\n", all));
+    }
+
+    public static TheoryData<string> RolesWithDialogs => ["Resident", "Auditor", "Admin"];
+
+    /// <summary>Each dialog a role can open, scanned open (the page behind it included) in both themes.</summary>
+    [Theory]
+    [MemberData(nameof(RolesWithDialogs))]
+    public async Task EveryDialogOfTheRole_HasNoSeriousOrCriticalViolation_InBothThemes(string role)
+    {
+        var problems = new List<string>();
+        if (role == "Resident")
+        {
+            await PrepareResidentAsync();
+        }
+
+        foreach (var dark in new[] { false, true })
+        {
+            var page = await browser.NewPageAsync(1280, 900);
+            await page.Context.AddCookiesAsync([new Cookie { Name = "cd-theme", Value = dark ? "dark" : "light", Url = browser.BaseAddress }]);
+            var email = role switch { "Resident" => DemoAccounts.Resident, "Auditor" => DemoAccounts.Auditor, _ => DemoAccounts.Admin };
+            await page.SignInAsync(email);
+            await page.WaitForURLAsync(new Regex("^(?!.*/Account/Login).*$"));
+            foreach (var (name, path, open) in Dialogs(role))
+            {
+                await page.GotoAsync(path);
+                await page.WaitForCircuitAsync();
+                await open(page);
+                var dialog = page.Locator(".mud-dialog-container");
+                await Assertions.Expect(dialog).ToHaveCountAsync(1);
+                var result = await page.RunAxe(new AxeRunContext { Exclude = [new AxeSelector(".mud-drawer")] }, new AxeRunOptions
+                {
+                    RunOnly = new RunOnlyOptions { Type = "tag", Values = Tags },
+                    ResultTypes = [ResultType.Violations],
+                });
+                problems.AddRange(result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v =>
+                    $"{role}, {(dark ? "dark" : "light")}, {name} [{v.Impact}] {v.Id}: {v.Help} — " +
+                    string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html.Length > 160 ? n.Html[..160] : n.Html))));
+                await page.Keyboard.PressAsync("Escape");
+                await Assertions.Expect(dialog).ToHaveCountAsync(0);
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private IEnumerable<(string Name, string Path, Func<IPage, Task> Open)> Dialogs(string role)
+    {
+        switch (role)
+        {
+            case "Resident":
+                var notice = _shareNotice!.Value;
+                yield return ("camera dialog", "/cameras", page => page.GetByTestId("add-camera").ClickAsync());
+                yield return ("share dialog", $"/inbox/{notice}", async page =>
+                {
+                    await page.Locator("input[data-testid^=clip-select-]").First.CheckAsync();
+                    await page.GetByTestId("share-button").ClickAsync();
+                });
+                yield return ("revoke dialog", "/disclosures", page => page.GetByTestId("revoke-button").First.ClickAsync());
+                break;
+            case "Auditor":
+                yield return ("log entry", "/audit", page => page.Locator("[data-testid^=open-entry-]").First.ClickAsync());
+                break;
+            default:
+                yield return ("agency dialog", "/admin", page => page.GetByTestId("add-agency").ClickAsync());
+                yield return ("invitation dialog", "/admin", page => page.GetByTestId("invite-staff").ClickAsync());
+                break;
+        }
+    }
+
+    private Guid? _shareNotice;
+
+    /// <summary>Two of the resident's open requests with clips: one to open the share dialog on, one already shared from, so there is something to revoke.</summary>
+    private async Task PrepareResidentAsync()
+    {
+        await using var scope = browser.App.Services.CreateAsyncScope();
+        var notices = scope.ServiceProvider.GetRequiredService<ConsentDashboard.Features.Inbox.NoticeService>();
+        await using var db = browser.App.CreateDbContext();
+        var residentId = await db.Users.Where(u => u.Email == DemoAccounts.Resident).Select(u => u.Id).SingleAsync();
+        var resident = Principals.For(residentId, ConsentDashboard.Infrastructure.Roles.Resident);
+        var withClips = new List<ConsentDashboard.Features.Inbox.NoticeDetail>();
+        foreach (var id in await db.RequestNotices.Where(n => n.ResidentId == residentId && n.Status == NoticeStatus.Pending).Select(n => n.Id).ToListAsync())
+        {
+            if (await notices.GetAsync(resident, id) is { Clips.Count: > 0 } detail)
+            {
+                withClips.Add(detail);
+            }
+        }
+
+        Assert.True(withClips.Count >= 2, "The demo resident needs two open requests with clips.");
+        _shareNotice = withClips[0].NoticeId;
+        await notices.ShareAsync(resident, new ConsentDashboard.Features.Inbox.ShareInput { NoticeId = withClips[1].NoticeId, ClipIds = [withClips[1].Clips[0].Id] });
     }
 
     private async Task<List<string>> ScanAsync(string role, bool dark, int width)

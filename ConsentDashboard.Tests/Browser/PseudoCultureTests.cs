@@ -13,7 +13,10 @@ namespace ConsentDashboard.Tests.Browser;
 /// </summary>
 public sealed class PseudoCultureTests(PseudoCultureBrowserFixture browser) : IClassFixture<PseudoCultureBrowserFixture>
 {
-    /// <summary>The pages localized so far; the officer's, reviewer's, auditor's and admin's pages follow (see docs/localization.md).</summary>
+    /// <summary>
+    /// The pages localized so far: everything a visitor and a resident see except the account-management pages; the
+    /// officer's, reviewer's, auditor's and admin's pages follow (see docs/localization.md).
+    /// </summary>
     public static TheoryData<string> Roles => ["Anonymous", "Resident"];
 
     [Theory]
@@ -25,6 +28,18 @@ public sealed class PseudoCultureTests(PseudoCultureBrowserFixture browser) : IC
         var problems = new List<string>();
         if (role == "Anonymous")
         {
+            foreach (var path in new[] { "/", "/Account/Register", "/Account/ForgotPassword", "/privacy", "/public/requests", "/no-such-page" })
+            {
+                await page.GotoAsync(path);
+                problems.AddRange(await LeftOverAsync(page, path));
+            }
+
+            // Register's own messages: everything missing.
+            await page.GotoAsync("/Account/Register");
+            await page.Locator("form.cd-form button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator(".validation-message").First).ToBeVisibleAsync();
+            problems.AddRange(await LeftOverAsync(page, "/Account/Register with nothing filled in"));
+
             await page.GotoAsync("/Account/Login");
             problems.AddRange(await LeftOverAsync(page, "/Account/Login"));
             // The sign-in page's own messages: a wrong password.
@@ -38,10 +53,18 @@ public sealed class PseudoCultureTests(PseudoCultureBrowserFixture browser) : IC
         {
             await page.SignInAsync(DemoAccounts.Resident);
             await page.WaitForURLAsync(new Regex("/inbox$"));
+            await page.GotoAsync("/cameras");
+            await page.WaitForCircuitAsync();
+            await page.GetByTestId("add-camera").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("camera-dialog")).ToBeVisibleAsync();
+            await page.GetByTestId("save-camera").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-testid=camera-dialog] .mud-input-error").First).ToBeVisibleAsync();
+            problems.AddRange(await LeftOverAsync(page, "the camera dialog with its messages"));
+
             await using var db = browser.App.CreateDbContext();
             var notice = await db.RequestNotices.Where(n => n.Resident!.Email == DemoAccounts.Resident && n.Status == ConsentDashboard.Data.NoticeStatus.Pending)
                 .OrderByDescending(n => n.CreatedAt).Select(n => n.Id).FirstAsync();
-            foreach (var path in new[] { "/inbox", $"/inbox/{notice}" })
+            foreach (var path in new[] { "/inbox", "/cameras", "/clips", "/preferences", $"/inbox/{notice}" })
             {
                 await page.GotoAsync(path);
                 await page.WaitForCircuitAsync();

@@ -42,6 +42,18 @@ public sealed class SpanishTests(BrowserFixture browser) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task TheLanguageLink_ReturnsToThePageWithItsQuery()
+    {
+        var page = await browser.NewPageAsync(locale: "en-US");
+        await page.GotoAsync("/Account/Login?ReturnUrl=%2Fdisclosures");
+
+        await page.GetByTestId("language-es").ClickAsync();
+
+        await page.WaitForURLAsync(new Regex("/Account/Login\\?ReturnUrl=%2Fdisclosures$"));
+        await Assertions.Expect(page.GetByTestId("login-submit")).ToHaveTextAsync("Iniciar sesión");
+    }
+
+    [Fact]
     public async Task TheLanguageSwitch_RefusesAnUnofferedLanguage_AndNeverRedirectsOffTheSite()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(browser.BaseAddress) };

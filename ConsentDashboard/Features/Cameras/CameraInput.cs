@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Cameras;
 
@@ -14,13 +15,13 @@ public sealed class CameraInput
 
 public sealed class CameraInputValidator : AbstractValidator<CameraInput>
 {
-    public CameraInputValidator()
+    public CameraInputValidator(IStringLocalizer<AppText> text)
     {
-        RuleFor(i => i.Label).Cascade(CascadeMode.Stop).Must(l => !string.IsNullOrWhiteSpace(l)).WithMessage("Give the camera a name, such as “Front porch”.")
-            .MaximumLength(60).WithMessage("Keep the name to 60 characters.");
-        RuleFor(i => i.Latitude).Cascade(CascadeMode.Stop).NotNull().WithMessage("Enter the latitude.")
-            .InclusiveBetween(-90, 90).WithMessage("Latitude is between -90 and 90 degrees.");
-        RuleFor(i => i.Longitude).Cascade(CascadeMode.Stop).NotNull().WithMessage("Enter the longitude.")
-            .InclusiveBetween(-180, 180).WithMessage("Longitude is between -180 and 180 degrees.");
+        RuleFor(i => i.Label).Cascade(CascadeMode.Stop).Must(l => !string.IsNullOrWhiteSpace(l)).WithMessage(_ => text["Give the camera a name, such as “Front porch”."])
+            .MaximumLength(60).WithMessage(_ => text["Keep the name to 60 characters."]);
+        RuleFor(i => i.Latitude).Cascade(CascadeMode.Stop).NotNull().WithMessage(_ => text["Enter the latitude."])
+            .InclusiveBetween(-90, 90).WithMessage(_ => text["Latitude is between -90 and 90 degrees."]);
+        RuleFor(i => i.Longitude).Cascade(CascadeMode.Stop).NotNull().WithMessage(_ => text["Enter the longitude."])
+            .InclusiveBetween(-180, 180).WithMessage(_ => text["Longitude is between -180 and 180 degrees."]);
     }
 }

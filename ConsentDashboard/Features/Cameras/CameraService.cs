@@ -4,6 +4,7 @@ using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Cameras;
 
@@ -14,7 +15,7 @@ public sealed record ClipSummary(
     int DisclosureCount);
 
 /// <summary>A resident's own cameras and clips. Every method works only on the caller's own records.</summary>
-public sealed class CameraService(IDbContextFactory<ApplicationDbContext> dbFactory, IValidator<CameraInput> validator, TimeProvider time)
+public sealed class CameraService(IDbContextFactory<ApplicationDbContext> dbFactory, IValidator<CameraInput> validator, TimeProvider time, IStringLocalizer<AppText> text)
 {
     public const string NotYours = "That camera is not one of yours.";
 
@@ -73,7 +74,7 @@ public sealed class CameraService(IDbContextFactory<ApplicationDbContext> dbFact
             .SetProperty(c => c.Longitude, input.Longitude!.Value), cancellationToken);
         if (changed == 0)
         {
-            throw new ActionRefusedException(NotYours);
+            throw new ActionRefusedException(text[NotYours]);
         }
     }
 
@@ -86,7 +87,7 @@ public sealed class CameraService(IDbContextFactory<ApplicationDbContext> dbFact
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.IsActive, active), cancellationToken);
         if (changed == 0)
         {
-            throw new ActionRefusedException(NotYours);
+            throw new ActionRefusedException(text[NotYours]);
         }
     }
 }

@@ -6,6 +6,7 @@ using ConsentDashboard.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Cameras;
 
@@ -19,7 +20,8 @@ public sealed class ClipUploadService(
     ClipStorage storage,
     IValidator<ClipUploadInput> validator,
     IOptions<ConsentDashboardOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    IStringLocalizer<AppText> text)
 {
     public long MaxClipBytes => options.Value.MaxClipBytes;
 
@@ -29,7 +31,7 @@ public sealed class ClipUploadService(
         await validator.EnsureValidAsync(input, cancellationToken);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var camera = await db.Cameras.AsNoTracking().FirstOrDefaultAsync(c => c.Id == input.CameraId && c.OwnerId == ownerId, cancellationToken)
-            ?? throw new ActionRefusedException(CameraService.NotYours);
+            ?? throw new ActionRefusedException(text[CameraService.NotYours]);
 
         StoredFile stored;
         try
@@ -38,11 +40,11 @@ public sealed class ClipUploadService(
         }
         catch (StoredFileTooLargeException tooLarge)
         {
-            throw new ActionRefusedException($"The clip is larger than the {tooLarge.Limit / (1024 * 1024)} MB limit. Nothing was stored.");
+            throw new ActionRefusedException(text["The clip is larger than the {0} MB limit. Nothing was stored.", tooLarge.Limit / (1024 * 1024)]);
         }
         catch (UnsupportedFileException unsupported)
         {
-            throw new ActionRefusedException(unsupported.Message + " Upload a WebM or MP4 video; nothing was stored.");
+            throw new ActionRefusedException(text[unsupported.Message] + " " + text["Upload a WebM or MP4 video; nothing was stored."]);
         }
 
         var keepBytes = false;
@@ -50,19 +52,19 @@ public sealed class ClipUploadService(
         {
             if (await db.Clips.AnyAsync(c => c.CameraId == camera.Id && c.Sha256 == stored.Sha256, cancellationToken))
             {
-                throw new ActionRefusedException($"You already uploaded this video for {camera.Label}.");
+                throw new ActionRefusedException(text["You already uploaded this video for {0}.", camera.Label]);
             }
 
             var start = input.RecordedStart!.Value;
             var container = ClipDuration.Inspect(storage.TryGetPath(stored.StorageKey)!, stored.ContentType);
             if (!container.HasVideoTrack)
             {
-                throw new ActionRefusedException("This file starts like a video but holds no playable video track. Upload a WebM or MP4 video; nothing was stored.");
+                throw new ActionRefusedException(text["This file starts like a video but holds no playable video track. Upload a WebM or MP4 video; nothing was stored."]);
             }
 
             var end = container.Duration is { } fromFile ? start + fromFile
                 : input.RecordedEnd ?? throw new ActionRefusedException(
-                    "The video does not say how long it is. Enter when the recording ended and upload it again.");
+                    text["The video does not say how long it is. Enter when the recording ended and upload it again."]);
             var clip = new Clip
             {
                 Id = Guid.NewGuid(),

@@ -4,6 +4,7 @@ using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Preferences;
 
@@ -26,7 +27,7 @@ public sealed record ResidentPreferences(
     bool OptedOutOfAllRequests, bool EmailAboutRequests, string? TimeZone, IReadOnlyList<BlockedAgency> BlockedAgencies, ResidentContact Contact);
 
 /// <summary>A resident's own settings: whether they receive requests at all, which agencies they blocked, their contact details.</summary>
-public sealed class PreferencesService(IDbContextFactory<ApplicationDbContext> dbFactory, IValidator<ContactDetailsInput> contactValidator)
+public sealed class PreferencesService(IDbContextFactory<ApplicationDbContext> dbFactory, IValidator<ContactDetailsInput> contactValidator, IStringLocalizer<AppText> text)
 {
     public async Task<ResidentPreferences> GetAsync(ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
@@ -68,7 +69,7 @@ public sealed class PreferencesService(IDbContextFactory<ApplicationDbContext> d
         {
             if (zoneId != "UTC")
             {
-                throw new ActionRefusedException($"\"{zoneId}\" is not a time zone this server knows.");
+                throw new ActionRefusedException(text["\"{0}\" is not a time zone this server knows.", zoneId]);
             }
 
             clock = ViewerClock.Utc;
@@ -87,7 +88,7 @@ public sealed class PreferencesService(IDbContextFactory<ApplicationDbContext> d
             .ExecuteDeleteAsync(cancellationToken);
         if (removed == 0)
         {
-            throw new ActionRefusedException("That agency is not on your blocked list.");
+            throw new ActionRefusedException(text["That agency is not on your blocked list."]);
         }
     }
 

@@ -110,3 +110,13 @@ document.addEventListener("click", function (event) {
         target.scrollIntoView();
     }
 }, true);
+
+// A language link returns to the very page it was followed from, query included (the server renders the path only).
+document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.cd-language-link");
+    if (link && window.location.search) {
+        var url = new URL(link.href);
+        url.searchParams.set("returnUrl", window.location.pathname + window.location.search);
+        link.href = url.toString();
+    }
+}, true);
