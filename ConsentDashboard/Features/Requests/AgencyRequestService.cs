@@ -8,6 +8,7 @@ using ConsentDashboard.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Requests;
 
@@ -72,7 +73,8 @@ public sealed class AgencyRequestService(
     InboxNotifier notifier,
     RequestNoticeMail noticeMail,
     MailOutbox outbox,
-    TimeProvider time)
+    TimeProvider time,
+    IStringLocalizer<AppText> text)
 {
     public const string NotFound = "This request does not exist or belongs to another agency.";
 
@@ -150,7 +152,7 @@ public sealed class AgencyRequestService(
         var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == agencyId).Select(a => new { a.IsActive, a.RequiresReview }).SingleAsync(cancellationToken);
         if (!agency.IsActive)
         {
-            throw new ActionRefusedException("Your agency has been deactivated, so it cannot file new requests. Ask your administrator.");
+            throw new ActionRefusedException(text["Your agency has been deactivated, so it cannot file new requests. Ask your administrator."]);
         }
 
         List<RequestNotice> notified = [];
@@ -218,10 +220,10 @@ public sealed class AgencyRequestService(
         var agencyId = await AgencyOfAsync(db, user, cancellationToken);
         await using var audit = await auditLog.BeginAsync(db, cancellationToken);
         var request = await db.FootageRequests.FirstOrDefaultAsync(r => r.Id == requestId && r.AgencyId == agencyId, cancellationToken)
-            ?? throw new ActionRefusedException(NotFound);
+            ?? throw new ActionRefusedException(text[NotFound]);
         if (!request.IsOpenAt(now) && request.Status != RequestStatus.PendingReview)
         {
-            throw new ActionRefusedException($"This request is already {request.StatusAt(now).Label().ToLowerInvariant()}.");
+            throw new ActionRefusedException(text["This request is already {0}.", text[request.StatusAt(now).Label()].Value.ToLowerInvariant()]);
         }
 
         request.Status = RequestStatus.Withdrawn;

@@ -2,6 +2,7 @@ using ConsentDashboard.Data;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Requests;
 
@@ -38,47 +39,48 @@ public sealed record RequestFiling(int AgencyId, FootageRequestInput Input);
 /// </summary>
 public sealed class FootageRequestInputValidator : AbstractValidator<FootageRequestInput>
 {
-    public FootageRequestInputValidator(IOptions<RequestLimits> options, TimeProvider time)
+    public FootageRequestInputValidator(IOptions<RequestLimits> options, TimeProvider time, IStringLocalizer<AppText> text)
     {
         var limits = options.Value;
         RuleFor(i => i.CaseNumber).Cascade(CascadeMode.Stop)
-            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Enter the case number.")
-            .MaximumLength(40).WithMessage("A case number has at most 40 characters.");
+            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage(_ => text["Enter the case number."])
+            .MaximumLength(40).WithMessage(_ => text["A case number has at most 40 characters."]);
         RuleFor(i => i.IncidentType).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Choose the incident type.")
-            .IsInEnum().WithMessage("Choose an incident type from the list.");
+            .NotNull().WithMessage(_ => text["Choose the incident type."])
+            .IsInEnum().WithMessage(_ => text["Choose an incident type from the list."]);
         RuleFor(i => i.Description).Cascade(CascadeMode.Stop)
             .Must((input, d) => input.IncidentType != IncidentType.Other || !string.IsNullOrWhiteSpace(d))
-            .WithMessage("Describe the incident: “Other” needs a description.")
-            .Must(d => !string.IsNullOrWhiteSpace(d)).WithMessage("Describe what happened, so residents can judge the request.")
-            .MaximumLength(2000).WithMessage("Keep the description to 2,000 characters.");
+            .WithMessage(_ => text["Describe the incident: “Other” needs a description."])
+            .Must(d => !string.IsNullOrWhiteSpace(d)).WithMessage(_ => text["Describe what happened, so residents can judge the request."])
+            .MaximumLength(2000).WithMessage(_ => text["Keep the description to 2,000 characters."]);
         RuleFor(i => i.OfficerContact).Cascade(CascadeMode.Stop)
-            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Enter how residents can reach the officer in charge.")
-            .MaximumLength(200).WithMessage("Keep the contact to 200 characters.");
+            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage(_ => text["Enter how residents can reach the officer in charge."])
+            .MaximumLength(200).WithMessage(_ => text["Keep the contact to 200 characters."]);
         RuleFor(i => i.CenterLatitude).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Enter the latitude of the centre.")
-            .InclusiveBetween(-90, 90).WithMessage("Latitude is between -90 and 90 degrees.");
+            .NotNull().WithMessage(_ => text["Enter the latitude of the centre."])
+            .InclusiveBetween(-90, 90).WithMessage(_ => text["Latitude is between -90 and 90 degrees."]);
         RuleFor(i => i.CenterLongitude).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Enter the longitude of the centre.")
-            .InclusiveBetween(-180, 180).WithMessage("Longitude is between -180 and 180 degrees.");
+            .NotNull().WithMessage(_ => text["Enter the longitude of the centre."])
+            .InclusiveBetween(-180, 180).WithMessage(_ => text["Longitude is between -180 and 180 degrees."]);
         RuleFor(i => i.RadiusMeters).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Enter the radius.")
+            .NotNull().WithMessage(_ => text["Enter the radius."])
             .Must(r => GeoArea.SquareMiles(r!.Value) >= limits.MinAreaSquareMiles && GeoArea.SquareMiles(r.Value) <= limits.MaxAreaSquareMiles)
-            .WithMessage($"The area must be between {limits.MinAreaSquareMiles:0.###} and {limits.MaxAreaSquareMiles:0.###} square miles "
-                + $"(a radius of {Math.Ceiling(limits.MinRadiusMeters):0} to {Math.Floor(limits.MaxRadiusMeters):0} m).");
-        RuleFor(i => i.WindowStart).NotNull().WithMessage("Enter when the window starts.");
+            .WithMessage(_ => text["The area must be between {0} and {1} square miles (a radius of {2} to {3} m).",
+                limits.MinAreaSquareMiles.ToString("0.###"), limits.MaxAreaSquareMiles.ToString("0.###"),
+                Math.Ceiling(limits.MinRadiusMeters).ToString("0"), Math.Floor(limits.MaxRadiusMeters).ToString("0")]);
+        RuleFor(i => i.WindowStart).NotNull().WithMessage(_ => text["Enter when the window starts."]);
         RuleFor(i => i.WindowEnd).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Enter when the window ends.")
-            .Must((input, end) => end > input.WindowStart).WithMessage("The window must end after it starts.")
+            .NotNull().WithMessage(_ => text["Enter when the window ends."])
+            .Must((input, end) => end > input.WindowStart).WithMessage(_ => text["The window must end after it starts."])
             .Must((input, end) => end - input.WindowStart >= limits.MinWindow)
-            .WithMessage($"The window must be at least {limits.MinWindow.TotalMinutes:0} minutes long.")
+            .WithMessage(_ => text["The window must be at least {0} minutes long.", limits.MinWindow.TotalMinutes.ToString("0")])
             .Must((input, end) => end - input.WindowStart <= limits.MaxWindow)
-            .WithMessage($"The window can be at most {limits.MaxWindow.TotalHours:0.##} hours long.")
+            .WithMessage(_ => text["The window can be at most {0} hours long.", limits.MaxWindow.TotalHours.ToString("0.##")])
             .Must(end => end <= time.GetUtcNow().UtcDateTime)
-            .WithMessage("The window must be entirely in the past: footage of the future cannot be requested.")
+            .WithMessage(_ => text["The window must be entirely in the past: footage of the future cannot be requested."])
             .When(i => i.WindowStart is not null);
         RuleFor(i => i.ExpiresInDays)
-            .InclusiveBetween(1, limits.MaxExpiryDays).WithMessage($"A request stays open for 1 to {limits.MaxExpiryDays} days.");
+            .InclusiveBetween(1, limits.MaxExpiryDays).WithMessage(_ => text["A request stays open for 1 to {0} days.", limits.MaxExpiryDays]);
     }
 }
 
@@ -88,7 +90,7 @@ public sealed class FootageRequestInputValidator : AbstractValidator<FootageRequ
 /// </summary>
 public sealed class RequestFilingValidator : AbstractValidator<RequestFiling>
 {
-    public RequestFilingValidator(IValidator<FootageRequestInput> inputRules, IOptions<RequestLimits> options, IDbContextFactory<ApplicationDbContext> dbFactory)
+    public RequestFilingValidator(IValidator<FootageRequestInput> inputRules, IOptions<RequestLimits> options, IDbContextFactory<ApplicationDbContext> dbFactory, IStringLocalizer<AppText> text)
     {
         var limits = options.Value;
         RuleFor(f => f.Input).SetValidator(inputRules);
@@ -100,7 +102,7 @@ public sealed class RequestFilingValidator : AbstractValidator<RequestFiling>
                 return await db.FootageRequests.CountAsync(r => r.AgencyId == filing.AgencyId && r.CaseNumber == trimmed, cancellationToken)
                     < limits.MaxRequestsPerCase;
             })
-            .WithMessage($"Your agency has already filed {limits.MaxRequestsPerCase} requests for this case, the most allowed.")
+            .WithMessage(_ => text["Your agency has already filed {0} requests for this case, the most allowed.", limits.MaxRequestsPerCase])
             .When(f => !string.IsNullOrWhiteSpace(f.Input.CaseNumber));
     }
 }

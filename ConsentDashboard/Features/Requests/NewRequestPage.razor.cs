@@ -40,9 +40,9 @@ public sealed partial class NewRequestPage
         $"{Math.Ceiling(Requests.Limits.MinRadiusMeters):0}–{Math.Floor(Requests.Limits.MaxRadiusMeters):0} m";
 
     private string AreaText => _input.RadiusMeters is > 0 and var radius
-        ? $"{GeoArea.SquareMiles(radius):0.000} sq mi ({GeoArea.SquareKilometers(radius):0.000} km²); allowed "
-            + $"{Requests.Limits.MinAreaSquareMiles:0.###}–{Requests.Limits.MaxAreaSquareMiles:0.###} sq mi."
-        : "Enter a centre and a radius to see the area.";
+        ? L["{0} sq mi ({1} km²); allowed {2}–{3} sq mi.", GeoArea.SquareMiles(radius).ToString("0.000"), GeoArea.SquareKilometers(radius).ToString("0.000"),
+            Requests.Limits.MinAreaSquareMiles.ToString("0.###"), Requests.Limits.MaxAreaSquareMiles.ToString("0.###")]
+        : L["Enter a centre and a radius to see the area."];
 
     protected override async Task OnInitializedAsync()
     {
@@ -88,14 +88,14 @@ public sealed partial class NewRequestPage
 
         if (!DateTime.TryParseExact(text, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
-            error = "Enter a date and time.";
+            error = L["Enter a date and time."];
             return null;
         }
 
         var utc = Clock.ToUtc(local);
         if (utc is null)
         {
-            error = "That time does not exist on this day (the clocks changed).";
+            error = L["That time does not exist on this day (the clocks changed)."];
         }
 
         return utc;
@@ -106,8 +106,8 @@ public sealed partial class NewRequestPage
         _file.Message = null;
         await _form!.ValidateAsync();
         await CheckWindowAsync();
-        _windowStartError ??= _input.WindowStart is null ? "Enter when the window starts." : null;
-        _windowEndError ??= _input.WindowEnd is null ? "Enter when the window ends." : null;
+        _windowStartError ??= _input.WindowStart is null ? L["Enter when the window starts."].Value : null;
+        _windowEndError ??= _input.WindowEnd is null ? L["Enter when the window ends."].Value : null;
         if (!_form.IsValid || _windowStartError is not null || _windowEndError is not null)
         {
             return;
@@ -116,7 +116,7 @@ public sealed partial class NewRequestPage
         await _file.RunAsync(async () =>
         {
             var id = await Requests.FileAsync((await AuthenticationState).User, _input);
-            Snackbar.Add($"Filed the request for case {_input.CaseNumber.Trim()}. Residents with cameras in the area can see it now.", MudBlazor.Severity.Success);
+            Snackbar.Add(L["Filed the request for case {0}.", _input.CaseNumber.Trim()], MudBlazor.Severity.Success);
             Navigation.NavigateTo($"/agency/requests/{id}");
         });
     }

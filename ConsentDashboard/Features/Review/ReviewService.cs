@@ -8,6 +8,7 @@ using ConsentDashboard.Infrastructure.Mail;
 using ConsentDashboard.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Review;
 
@@ -38,12 +39,12 @@ public sealed class RejectionInputValidator : AbstractValidator<RejectionInput>
 {
     public const int MaxReasonLength = 1000;
 
-    public RejectionInputValidator()
+    public RejectionInputValidator(IStringLocalizer<AppText> text)
     {
         RuleFor(i => i.Reason).Cascade(CascadeMode.Stop)
-            .Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("Say why the request is rejected: the officer reads this.")
-            .Must(r => r.Trim().Length >= 10).WithMessage("Give the officer a reason of at least 10 characters.")
-            .MaximumLength(MaxReasonLength).WithMessage($"Keep the reason to {MaxReasonLength} characters.");
+            .Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage(_ => text["Say why the request is rejected: the officer reads this."])
+            .Must(r => r.Trim().Length >= 10).WithMessage(_ => text["Give the officer a reason of at least 10 characters."])
+            .MaximumLength(MaxReasonLength).WithMessage(_ => text["Keep the reason to {0} characters.", MaxReasonLength]);
     }
 }
 
@@ -59,7 +60,8 @@ public sealed class ReviewService(
     InboxNotifier notifier,
     RequestNoticeMail noticeMail,
     MailOutbox outbox,
-    TimeProvider time)
+    TimeProvider time,
+    IStringLocalizer<AppText> text)
 {
     public const string NotFound = "This request does not exist.";
 
@@ -96,7 +98,7 @@ public sealed class ReviewService(
             var request = await PendingAsync(db, requestId, cancellationToken);
             if (!await db.Agencies.AnyAsync(a => a.Id == request.AgencyId && a.IsActive, cancellationToken))
             {
-                throw new ActionRefusedException("The agency has been deactivated since it filed this request; reject it instead.");
+                throw new ActionRefusedException(text["The agency has been deactivated since it filed this request; reject it instead."]);
             }
 
             var openFor = request.ExpiresAt - request.CreatedAt;
@@ -136,21 +138,23 @@ public sealed class ReviewService(
         await audit.CommitAsync(cancellationToken);
     }
 
-    private static async Task<FootageRequest> PendingAsync(ApplicationDbContext db, Guid requestId, CancellationToken cancellationToken)
+    private async Task<FootageRequest> PendingAsync(ApplicationDbContext db, Guid requestId, CancellationToken cancellationToken)
     {
         var request = await db.FootageRequests.FirstOrDefaultAsync(r => r.Id == requestId, cancellationToken)
-            ?? throw new ActionRefusedException(NotFound);
+            ?? throw new ActionRefusedException(text[NotFound]);
         return request.Status switch
         {
             RequestStatus.PendingReview => request,
-            RequestStatus.Rejected => throw new ActionRefusedException($"Case {request.CaseNumber} was already rejected{By(request)}."),
+            RequestStatus.Rejected => throw new ActionRefusedException(request.ReviewedAt is { } rejectedAt
+                ? text["Case {0} was already rejected on {1} UTC.", request.CaseNumber, rejectedAt.ToString("yyyy-MM-dd HH:mm")]
+                : text["Case {0} was already rejected.", request.CaseNumber]),
             RequestStatus.Withdrawn when request.ReviewedAt is null =>
-                throw new ActionRefusedException($"The officer withdrew case {request.CaseNumber} before it was reviewed."),
-            _ => throw new ActionRefusedException($"Case {request.CaseNumber} was already approved{By(request)}."),
+                throw new ActionRefusedException(text["The officer withdrew case {0} before it was reviewed.", request.CaseNumber]),
+            _ => throw new ActionRefusedException(request.ReviewedAt is { } approvedAt
+                ? text["Case {0} was already approved on {1} UTC.", request.CaseNumber, approvedAt.ToString("yyyy-MM-dd HH:mm")]
+                : text["Case {0} was already approved.", request.CaseNumber]),
         };
     }
-
-    private static string By(FootageRequest request) => request.ReviewedAt is { } at ? $" on {at:yyyy-MM-dd HH:mm} UTC" : "";
 
     private static int OpenForDays(FootageRequest request) => (int)Math.Round((request.ExpiresAt - request.CreatedAt).TotalDays);
 }
