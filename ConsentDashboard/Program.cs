@@ -73,7 +73,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseRateLimiter();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
+app.MapStaticAssets().CacheVersionedPackageAssets();
 app.MapRazorComponents<App>()
     // Our own policy (SecurityHeaders) already says frame-ancestors 'self'.
     .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
