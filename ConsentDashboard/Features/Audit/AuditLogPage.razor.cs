@@ -33,8 +33,8 @@ public sealed partial class AuditLogPage
     private AuditSort _sort = new();
 
     private string CountText => _page is null ? "" : _page.TotalIsCapped
-        ? $"More than {AuditLogService.CountCap:N0} entries"
-        : $"{_page.TotalCount:N0} {(_page.TotalCount == 1 ? "entry" : "entries")}";
+        ? L["More than {0} entries", AuditLogService.CountCap.ToString("N0")]
+        : _page.TotalCount == 1 ? L["1 entry"] : L["{0} entries", _page.TotalCount.ToString("N0")];
 
     protected override async Task OnInitializedAsync() => _agencies = await Log.AgenciesAsync((await AuthenticationState).User);
 
@@ -66,8 +66,8 @@ public sealed partial class AuditLogPage
     private async Task ApplyAsync()
     {
         _filterError = null;
-        var from = ParseLocal(_from, "From");
-        var to = ParseLocal(_to, "Until");
+        var from = ParseLocal(_from, L["From"]);
+        var to = ParseLocal(_to, L["Until"]);
         if (_filterError is not null)
         {
             return;
@@ -75,7 +75,7 @@ public sealed partial class AuditLogPage
 
         if (!string.IsNullOrWhiteSpace(_resident) && !ConsentDashboard.Infrastructure.Audit.ResidentPseudonyms.LooksLikePseudonym(_resident.Trim()))
         {
-            _filterError = "A resident pseudonym looks like R- followed by ten letters and digits, as shown in the Resident column.";
+            _filterError = L["A resident pseudonym looks like R- followed by ten letters and digits, as shown in the Resident column."];
             return;
         }
 
@@ -103,13 +103,13 @@ public sealed partial class AuditLogPage
             return utc;
         }
 
-        _filterError = $"{field} must be a date and time.";
+        _filterError = L["{0} must be a date and time.", field];
         return null;
     }
 
     private async Task OpenAsync(DataGridRowClickEventArgs<AuditRow> click)
     {
-        var dialog = await Dialogs.ShowAsync<AuditEntryDialog>($"Entry {click.Item.Sequence}",
+        var dialog = await Dialogs.ShowAsync<AuditEntryDialog>(L["Entry {0}", click.Item.Sequence],
             new DialogParameters<AuditEntryDialog> { { d => d.Row, click.Item }, { d => d.AgencyName, click.Item.AgencyId is { } id ? AgencyName(id) : null } },
             new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true, CloseButton = true, CloseOnEscapeKey = true, DefaultFocus = DefaultFocus.FirstChild });
         await dialog.Result;
@@ -117,7 +117,7 @@ public sealed partial class AuditLogPage
         await JS.InvokeVoidAsync("consentDashboardFocus.to", $"[data-testid=open-entry-{click.Item.Sequence}]");
     }
 
-    private string AgencyName(int id) => _agencies.FirstOrDefault(a => a.Id == id)?.Name ?? $"Agency {id}";
+    private string AgencyName(int id) => _agencies.FirstOrDefault(a => a.Id == id)?.Name ?? L["Agency {0}", id];
 
     private static string ShortSubject(string subject) => subject.Length > 18 ? subject[..17] + "…" : subject;
 
