@@ -1,22 +1,8 @@
 namespace ConsentDashboard.Infrastructure;
 
-/// <summary>How durations, sizes and distances read on screen. Instants go through <see cref="ViewerClock"/>.</summary>
+/// <summary>How sizes and distances read on screen; durations and time left are worded by <c>TextExtensions</c>, instants by <see cref="ViewerClock"/>.</summary>
 public static class Formats
 {
-    public static string Duration(TimeSpan span) =>
-        span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min"
-        : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes} min {span.Seconds} s"
-        : $"{Math.Max(0, span.Seconds)} s";
-
-    public static string TimeLeft(DateTime expiresAt, DateTime now)
-    {
-        var left = expiresAt - now;
-        return left <= TimeSpan.Zero ? "expired"
-            : left.TotalDays >= 1 ? $"{(int)left.TotalDays} d {left.Hours} h left"
-            : left.TotalHours >= 1 ? $"{(int)left.TotalHours} h left"
-            : $"{Math.Max(1, (int)left.TotalMinutes)} min left";
-    }
-
     public static string Distance(double meters) =>
         meters < 1000 ? $"{Math.Round(meters / 10) * 10:0} m" : $"{meters / 1000:0.0} km";
 

@@ -11,7 +11,7 @@ public static class TextExtensions
     public static string TimeLeft(this IStringLocalizer text, DateTime expiresAt, DateTime now)
     {
         var left = expiresAt - now;
-        return left <= TimeSpan.Zero ? text["expired"]
+        return left <= TimeSpan.Zero ? text["time is up"]
             : left.TotalDays >= 1 ? text["{0} d {1} h left", (int)left.TotalDays, left.Hours]
             : left.TotalHours >= 1 ? text["{0} h left", (int)left.TotalHours]
             : text["{0} min left", Math.Max(1, (int)left.TotalMinutes)];
@@ -22,5 +22,6 @@ public static class TextExtensions
         : span.TotalMinutes >= 1 ? text["{0} min {1} s", (int)span.TotalMinutes, span.Seconds]
         : text["{0} s", Math.Max(0, span.Seconds)];
 
-    public static string UnderBasis(this IStringLocalizer text, Data.LegalBasis basis) => text[Formats.UnderBasis(basis)];
+    public static string UnderBasis(this IStringLocalizer text, Data.LegalBasis basis) =>
+        basis == Data.LegalBasis.Consent ? text["your consent"] : text[Formats.UnderBasis(basis)];
 }
