@@ -54,7 +54,9 @@ public class BrowserFixture : IAsyncLifetime
             Locale = locale,
             AcceptDownloads = true,
         });
-        context.SetDefaultTimeout(20_000);
+        // Generous on a loaded 2-core machine: a page load beside a dozen other browser tests has taken over 20 s.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(45_000);
         return await context.NewPageAsync();
     }
 

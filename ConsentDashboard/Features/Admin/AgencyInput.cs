@@ -1,6 +1,7 @@
 using ConsentDashboard.Data;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Admin;
 
@@ -21,24 +22,24 @@ public sealed class AgencyInput
 
 public sealed class AgencyInputValidator : AbstractValidator<AgencyInput>
 {
-    public AgencyInputValidator(IDbContextFactory<ApplicationDbContext> dbFactory)
+    public AgencyInputValidator(IDbContextFactory<ApplicationDbContext> dbFactory, IStringLocalizer<AppText> text)
     {
         RuleFor(a => a.Name).Cascade(CascadeMode.Stop)
-            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Enter the agency's name.")
-            .MaximumLength(200).WithMessage("Keep the name to 200 characters.")
+            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => text["Enter the agency's name."])
+            .MaximumLength(200).WithMessage(_ => text["Keep the name to 200 characters."])
             .MustAsync(async (input, name, cancellationToken) =>
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                 var trimmed = name.Trim();
                 return !await db.Agencies.AnyAsync(a => a.Name == trimmed && a.Id != input.Id, cancellationToken);
             })
-            .WithMessage("Another agency already has this name.");
+            .WithMessage(_ => text["Another agency already has this name."]);
         RuleFor(a => a.Jurisdiction).Cascade(CascadeMode.Stop)
-            .Must(j => !string.IsNullOrWhiteSpace(j)).WithMessage("Enter the jurisdiction, such as the city or county.")
-            .MaximumLength(200).WithMessage("Keep the jurisdiction to 200 characters.");
+            .Must(j => !string.IsNullOrWhiteSpace(j)).WithMessage(_ => text["Enter the jurisdiction, such as the city or county."])
+            .MaximumLength(200).WithMessage(_ => text["Keep the jurisdiction to 200 characters."]);
         RuleFor(a => a.ContactEmail).Cascade(CascadeMode.Stop)
-            .MaximumLength(256).WithMessage("Keep the e-mail address to 256 characters.")
-            .EmailAddress().WithMessage("Enter an e-mail address such as records@police.example, or leave it empty.")
+            .MaximumLength(256).WithMessage(_ => text["Keep the e-mail address to 256 characters."])
+            .EmailAddress().WithMessage(_ => text["Enter an e-mail address such as records@police.example, or leave it empty."])
             .When(a => !string.IsNullOrWhiteSpace(a.ContactEmail));
     }
 }

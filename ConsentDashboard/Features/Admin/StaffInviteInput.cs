@@ -2,6 +2,7 @@ using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Admin;
 
@@ -19,34 +20,34 @@ public sealed class StaffInviteInput
 
 public sealed class StaffInviteInputValidator : AbstractValidator<StaffInviteInput>
 {
-    public StaffInviteInputValidator(IDbContextFactory<ApplicationDbContext> dbFactory)
+    public StaffInviteInputValidator(IDbContextFactory<ApplicationDbContext> dbFactory, IStringLocalizer<AppText> text)
     {
         RuleFor(i => i.Email).Cascade(CascadeMode.Stop)
-            .Must(e => !string.IsNullOrWhiteSpace(e)).WithMessage("Enter the e-mail address the invitation goes to.")
-            .MaximumLength(256).WithMessage("Keep the e-mail address to 256 characters.")
-            .EmailAddress().WithMessage("Enter an e-mail address such as name@police.example.")
+            .Must(e => !string.IsNullOrWhiteSpace(e)).WithMessage(_ => text["Enter the e-mail address the invitation goes to."])
+            .MaximumLength(256).WithMessage(_ => text["Keep the e-mail address to 256 characters."])
+            .EmailAddress().WithMessage(_ => text["Enter an e-mail address such as name@police.example."])
             .MustAsync(async (email, cancellationToken) =>
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                 var normalized = email.Trim().ToUpperInvariant();
                 return !await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken);
             })
-            .WithMessage("An account with this e-mail address already exists.");
+            .WithMessage(_ => text["An account with this e-mail address already exists."]);
         RuleFor(i => i.DisplayName).Cascade(CascadeMode.Stop)
-            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage("Enter the person's name as colleagues and auditors will see it.")
-            .MaximumLength(100).WithMessage("Keep the name to 100 characters.");
+            .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => text["Enter the person's name as colleagues and auditors will see it."])
+            .MaximumLength(100).WithMessage(_ => text["Keep the name to 100 characters."]);
         RuleFor(i => i.Role).Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("Choose a role.")
-            .Must(r => Roles.Staff.Contains(r!)).WithMessage("Choose Officer, Auditor, Reviewer or Admin.");
+            .NotEmpty().WithMessage(_ => text["Choose a role."])
+            .Must(r => Roles.Staff.Contains(r!)).WithMessage(_ => text["Choose Officer, Auditor, Reviewer or Admin."]);
         RuleFor(i => i.AgencyId).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("An officer belongs to an agency: choose one.")
+            .NotNull().WithMessage(_ => text["An officer belongs to an agency: choose one."])
             .MustAsync(async (agencyId, cancellationToken) =>
             {
                 await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                 return await db.Agencies.AnyAsync(a => a.Id == agencyId && a.IsActive, cancellationToken);
             })
-            .WithMessage("Choose an active agency from the list.")
+            .WithMessage(_ => text["Choose an active agency from the list."])
             .When(i => i.Role == Roles.Officer);
-        RuleFor(i => i.AgencyId).Null().WithMessage("Only officers belong to an agency.").When(i => i.Role is not null && i.Role != Roles.Officer);
+        RuleFor(i => i.AgencyId).Null().WithMessage(_ => text["Only officers belong to an agency."]).When(i => i.Role is not null && i.Role != Roles.Officer);
     }
 }

@@ -3,6 +3,7 @@ using ConsentDashboard.Infrastructure;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.LegalDemands;
 
@@ -53,42 +54,42 @@ public sealed class LegalDemandInput
 /// </summary>
 public sealed class LegalDemandInputValidator : AbstractValidator<LegalDemandInput>
 {
-    public LegalDemandInputValidator(IDbContextFactory<ApplicationDbContext> dbFactory, IOptions<LegalDemandOptions> options, TimeProvider time)
+    public LegalDemandInputValidator(IDbContextFactory<ApplicationDbContext> dbFactory, IOptions<LegalDemandOptions> options, TimeProvider time, IStringLocalizer<AppText> text)
     {
         var limits = options.Value;
         RuleFor(i => i.AgencyId).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Choose the agency that served the demand.")
+            .NotNull().WithMessage(_ => text["Choose the agency that served the demand."])
             .MustAsync(async (id, ct) =>
             {
                 await using var db = await dbFactory.CreateDbContextAsync(ct);
                 return await db.Agencies.AnyAsync(a => a.Id == id && a.IsActive, ct);
-            }).WithMessage("Choose an active agency from the list.");
+            }).WithMessage(_ => text["Choose an active agency from the list."]);
         RuleFor(i => i.Basis).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Choose the legal basis: warrant, court order, subpoena or emergency.")
-            .Must(b => b != LegalBasis.Consent).WithMessage("A legal demand is not consent: choose warrant, court order, subpoena or emergency.");
+            .NotNull().WithMessage(_ => text["Choose the legal basis: warrant, court order, subpoena or emergency."])
+            .Must(b => b != LegalBasis.Consent).WithMessage(_ => text["A legal demand is not consent: choose warrant, court order, subpoena or emergency."]);
         RuleFor(i => i.Court).Cascade(CascadeMode.Stop)
-            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("Enter the court or authority that issued the document.")
-            .MaximumLength(200).WithMessage("Keep the court to 200 characters.");
+            .Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage(_ => text["Enter the court or authority that issued the document."])
+            .MaximumLength(200).WithMessage(_ => text["Keep the court to 200 characters."]);
         RuleFor(i => i.Reference).Cascade(CascadeMode.Stop)
-            .Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage("Enter the document's docket or reference number.")
-            .MaximumLength(100).WithMessage("Keep the reference to 100 characters.");
+            .Must(r => !string.IsNullOrWhiteSpace(r)).WithMessage(_ => text["Enter the document's docket or reference number."])
+            .MaximumLength(100).WithMessage(_ => text["Keep the reference to 100 characters."]);
         RuleFor(i => i.DocumentDate).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Enter the date on the document.")
-            .Must(d => d!.Value.Date <= time.GetUtcNow().UtcDateTime.Date).WithMessage("The document's date cannot be in the future.");
-        RuleFor(i => i.Description).MaximumLength(2000).WithMessage("Keep the description to 2,000 characters.");
+            .NotNull().WithMessage(_ => text["Enter the date on the document."])
+            .Must(d => d!.Value.Date <= time.GetUtcNow().UtcDateTime.Date).WithMessage(_ => text["The document's date cannot be in the future."]);
+        RuleFor(i => i.Description).MaximumLength(2000).WithMessage(_ => text["Keep the description to 2,000 characters."]);
         RuleFor(i => i.DocumentSize).Cascade(CascadeMode.Stop)
-            .GreaterThan(0).WithMessage("Attach the document itself, as a PDF.")
-            .LessThanOrEqualTo(limits.MaxDocumentBytes).WithMessage($"The document is larger than the {limits.MaxDocumentBytes / (1024 * 1024)} MB limit.");
+            .GreaterThan(0).WithMessage(_ => text["Attach the document itself, as a PDF."])
+            .LessThanOrEqualTo(limits.MaxDocumentBytes).WithMessage(_ => text["The document is larger than the {0} MB limit.", limits.MaxDocumentBytes / (1024 * 1024)]);
         RuleFor(i => i.ResidentEmail).Cascade(CascadeMode.Stop)
-            .Must(e => !string.IsNullOrWhiteSpace(e)).WithMessage("Enter the e-mail address of the resident whose footage it covers.")
+            .Must(e => !string.IsNullOrWhiteSpace(e)).WithMessage(_ => text["Enter the e-mail address of the resident whose footage it covers."])
             .MustAsync(async (email, ct) => await ResidentIdAsync(dbFactory, email, ct) is not null)
-            .WithMessage("No resident has this e-mail address.");
-        RuleFor(i => i.CameraIds).NotEmpty().WithMessage("Choose the cameras the document covers.");
-        RuleFor(i => i.CoveredFrom).NotNull().WithMessage("Enter when the covered time range starts.");
+            .WithMessage(_ => text["No resident has this e-mail address."]);
+        RuleFor(i => i.CameraIds).NotEmpty().WithMessage(_ => text["Choose the cameras the document covers."]);
+        RuleFor(i => i.CoveredFrom).NotNull().WithMessage(_ => text["Enter when the covered time range starts."]);
         RuleFor(i => i.CoveredTo).Cascade(CascadeMode.Stop)
-            .NotNull().WithMessage("Enter when the covered time range ends.")
-            .Must((i, to) => i.CoveredFrom is null || to > i.CoveredFrom).WithMessage("The covered range must end after it starts.");
-        RuleFor(i => i.ClipIds).NotEmpty().WithMessage("Choose the clips produced.");
+            .NotNull().WithMessage(_ => text["Enter when the covered time range ends."])
+            .Must((i, to) => i.CoveredFrom is null || to > i.CoveredFrom).WithMessage(_ => text["The covered range must end after it starts."]);
+        RuleFor(i => i.ClipIds).NotEmpty().WithMessage(_ => text["Choose the clips produced."]);
         RuleFor(i => i).CustomAsync(async (input, context, ct) =>
         {
             if (input.CameraIds.Count == 0 || input.CoveredFrom is not { } from || input.CoveredTo is not { } to || to <= from)
@@ -114,15 +115,15 @@ public sealed class LegalDemandInputValidator : AbstractValidator<LegalDemandInp
             }
         });
         RuleFor(i => i.AccessDays).InclusiveBetween(1, limits.MaxAccessDays)
-            .WithMessage($"The agency's access lasts between 1 and {limits.MaxAccessDays} days.");
+            .WithMessage(_ => text["The agency's access lasts between 1 and {0} days.", limits.MaxAccessDays]);
         When(i => i.DelayNotice, () =>
         {
             RuleFor(i => i.NoticeDelayReason).Cascade(CascadeMode.Stop)
-                .Must(r => !string.IsNullOrWhiteSpace(r) && r.Trim().Length >= 10).WithMessage("A delayed notice needs a reason of at least 10 characters.")
-                .MaximumLength(1000).WithMessage("Keep the reason to 1,000 characters.");
+                .Must(r => !string.IsNullOrWhiteSpace(r) && r.Trim().Length >= 10).WithMessage(_ => text["A delayed notice needs a reason of at least 10 characters."])
+                .MaximumLength(1000).WithMessage(_ => text["Keep the reason to 1,000 characters."]);
             RuleFor(i => i.NoticeAt).Cascade(CascadeMode.Stop)
-                .NotNull().WithMessage("Enter the date the resident is to be told.")
-                .Must(at => at > time.GetUtcNow().UtcDateTime).WithMessage("A delayed notice's date must be in the future.")
+                .NotNull().WithMessage(_ => text["Enter the date the resident is to be told."])
+                .Must(at => at > time.GetUtcNow().UtcDateTime).WithMessage(_ => text["A delayed notice's date must be in the future."])
                 .Must((i, at) => at <= time.GetUtcNow().UtcDateTime.AddDays(MaxDelayDays(i, limits)))
                 .WithMessage(i => i.Basis == LegalBasis.Emergency
                     ? $"An emergency demand's notice can be delayed by at most {limits.MaxEmergencyNoticeDelayDays} days."
