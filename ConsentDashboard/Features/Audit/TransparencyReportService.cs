@@ -16,17 +16,21 @@ public sealed class TransparencyReportOptions
     public int SuppressionThreshold { get; set; } = 11;
 }
 
-/// <summary>One agency's year, month by month, with the last row the year's total. Hidden cells are already decided.</summary>
+/// <summary>
+/// One agency's year, twelve month rows and the year's total as the thirteenth; the page names the rows in the reader's
+/// language. Hidden cells are already decided.
+/// </summary>
 public sealed record TransparencyReport(
     string AgencyName,
     int Year,
     int Threshold,
-    IReadOnlyList<string> RowLabels,
     IReadOnlyList<string> ColumnLabels,
     long[,] Counts,
     bool[,] Hidden,
     string MedianNoticeDelay)
 {
+    public int RowCount => Counts.GetLength(0);
+
     public string Cell(int row, int column) => SmallCountSuppression.Display(Counts[row, column], Hidden[row, column], Threshold);
 }
 
@@ -143,8 +147,7 @@ public sealed class TransparencyReportService(
             await audit.CommitAsync(cancellationToken);
         }
 
-        var labels = Enumerable.Range(1, 12).Select(m => new DateTime(year, m, 1).ToString("MMMM", System.Globalization.CultureInfo.GetCultureInfo("en-GB"))).Append($"{year} total").ToList();
-        return new TransparencyReport(agency.Name, year, Threshold, labels, Columns, counts, hidden, MedianDelay(delays, Threshold));
+        return new TransparencyReport(agency.Name, year, Threshold, Columns, counts, hidden, MedianDelay(delays, Threshold));
     }
 
     /// <summary>

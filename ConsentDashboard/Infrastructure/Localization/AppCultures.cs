@@ -55,12 +55,6 @@ public static class AppCultures
         return services;
     }
 
-    /// <summary>The cookie value that makes <paramref name="culture"/> this browser's language for a year.</summary>
-    public static (string Name, string Value, CookieOptions Options) Cookie(string culture) =>
-        (CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true, Secure = true });
-
     /// <summary><c>GET /culture/{name}?returnUrl=…</c>: remembers the choice and goes back to the (local) page.</summary>
     public static IEndpointRouteBuilder MapCultureSwitch(this IEndpointRouteBuilder endpoints)
     {
@@ -71,9 +65,10 @@ public static class AppCultures
                 return Results.NotFound();
             }
 
-            var (cookieName, value, cookieOptions) = Cookie(name);
-            cookieOptions.Secure = context.Request.IsHttps;
-            context.Response.Cookies.Append(cookieName, value, cookieOptions);
+            // Remembered for a year; it carries a language only, so it is essential rather than consent-bound.
+            context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(name)),
+                new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true, Secure = context.Request.IsHttps });
             var local = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
                 && !returnUrl.StartsWith("/\\", StringComparison.Ordinal);
             return Results.LocalRedirect(local ? returnUrl! : "/");
