@@ -122,7 +122,10 @@ public class AuditGridBenchmarks
         var witness = new AuditWitnessFolder(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditWitnessFolder>.Instance);
         _service = new AuditLogService(database, new AuditLog(TimeProvider.System), pseudonyms, signer, new AuditCheckpoints(database, signer, witness, TimeProvider.System),
-            witness, new PerUserLimit(Options.Create(new RateLimitOptions())), Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLogService>.Instance);
+            witness, new PerUserLimit(Options.Create(new RateLimitOptions())),
+            new Microsoft.Extensions.Localization.StringLocalizer<AppText>(new Microsoft.Extensions.Localization.ResourceManagerStringLocalizerFactory(
+                Options.Create(new Microsoft.Extensions.Localization.LocalizationOptions { ResourcesPath = "Resources" }), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditLogService>.Instance);
         _auditor = new(new System.Security.Claims.ClaimsIdentity(
             [new(System.Security.Claims.ClaimTypes.NameIdentifier, "benchmark-auditor"), new(System.Security.Claims.ClaimTypes.Role, Roles.Auditor)], "Benchmark"));
         await using var db = database.CreateDbContext();

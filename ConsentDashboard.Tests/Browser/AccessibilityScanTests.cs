@@ -20,25 +20,15 @@ public sealed class AccessibilityScanTests(BrowserFixture browser) : IClassFixtu
 {
     private static readonly List<string> Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 
-    public static TheoryData<string> RolesToScan => ["Anonymous", "Resident", "Officer", "Auditor", "Reviewer", "Admin"];
-
     /// <summary>
     /// Four looks: the light and the dark theme, each at 1280 px and at 375 px. One signed-in browser page per role walks
     /// through them (the theme cookie and the window size change between looks; every page is loaded afresh in each).
     /// </summary>
     [Theory]
-    [MemberData(nameof(RolesToScan))]
+    [MemberData(nameof(RolePages.Roles), MemberType = typeof(RolePages))]
     public async Task EveryPageOfTheRole_HasNoSeriousOrCriticalViolation_InBothThemesAndAtPhoneWidth(string role)
     {
-        var email = role switch
-        {
-            "Resident" => DemoAccounts.Resident,
-            "Officer" => DemoAccounts.Officer,
-            "Auditor" => DemoAccounts.Auditor,
-            "Reviewer" => DemoAccounts.Reviewer,
-            "Admin" => DemoAccounts.Admin,
-            _ => null,
-        };
+        var email = RolePages.EmailOf(role);
         var page = await browser.NewPageAsync(1280, 900);
         if (email is not null)
         {
@@ -46,7 +36,7 @@ public sealed class AccessibilityScanTests(BrowserFixture browser) : IClassFixtu
             await page.WaitForURLAsync(new Regex("^(?!.*/Account/Login).*$"));
         }
 
-        var paths = await PagesAsync(role, email);
+        var paths = await RolePages.OfAsync(browser.App, role);
         var all = new List<string>();
         foreach (var (dark, width) in new[] { (false, 1280), (true, 1280), (false, 375), (true, 375) })
         {
@@ -205,28 +195,6 @@ public sealed class AccessibilityScanTests(BrowserFixture browser) : IClassFixtu
         var found = await SeriousViolationsAsync(page, scanDrawer: true);
         Assert.Contains(found, v => v.Contains("button-name", StringComparison.Ordinal));
         Assert.Contains(found, v => v.Contains("color-contrast", StringComparison.Ordinal));
-    }
-
-    private async Task<List<string>> PagesAsync(string role, string? email)
-    {
-        await using var db = browser.App.CreateDbContext();
-        switch (role)
-        {
-            case "Resident":
-                var notice = await db.RequestNotices.Where(n => n.Resident!.Email == email).Select(n => n.Id).FirstAsync();
-                return ["/inbox", $"/inbox/{notice}", "/cameras", "/clips", "/disclosures", "/preferences", "/Account/Manage", "/public/requests"];
-            case "Officer":
-                var request = await db.FootageRequests.Where(r => r.Status == RequestStatus.Open).Select(r => r.Id).FirstAsync();
-                return ["/agency/requests", "/agency/requests/new", $"/agency/requests/{request}"];
-            case "Auditor":
-                return ["/audit", "/audit/verify", "/audit/report", "/audit/legal-demands"];
-            case "Reviewer":
-                return ["/review"];
-            case "Admin":
-                return ["/admin", "/admin/legal-demands", "/admin/legal-demands/new"];
-            default:
-                return ["/", "/Account/Login", "/Account/Register", "/Account/ForgotPassword", "/privacy", "/public/requests", "/log/heads", "/log/check-receipt"];
-        }
     }
 }
 

@@ -13,11 +13,7 @@ namespace ConsentDashboard.Tests.Browser;
 /// </summary>
 public sealed class PseudoCultureTests(PseudoCultureBrowserFixture browser) : IClassFixture<PseudoCultureBrowserFixture>
 {
-    /// <summary>
-    /// The pages localized so far: everything a visitor and a resident see except the account-management pages; the
-    /// officer's, reviewer's, auditor's and admin's pages follow (see docs/localization.md).
-    /// </summary>
-    public static TheoryData<string> Roles => ["Anonymous", "Resident"];
+    public static TheoryData<string> Roles => RolePages.Roles;
 
     [Theory]
     [MemberData(nameof(Roles))]
@@ -48,6 +44,25 @@ public sealed class PseudoCultureTests(PseudoCultureBrowserFixture browser) : IC
             await page.GetByTestId("login-submit").ClickAsync();
             await Assertions.Expect(page.Locator("[role=alert]")).ToBeVisibleAsync();
             problems.AddRange(await LeftOverAsync(page, "/Account/Login after a wrong password"));
+        }
+        else if (role != "Resident")
+        {
+            await page.SignInAsync(RolePages.EmailOf(role)!);
+            await page.WaitForURLAsync(new Regex("^(?!.*/Account/Login).*$"));
+            foreach (var path in await RolePages.OfAsync(browser.App, role))
+            {
+                await page.GotoAsync(path);
+                await page.WaitForCircuitAsync();
+                problems.AddRange(await LeftOverAsync(page, path));
+            }
+
+            foreach (var (name, path, open) in StaffDialogsAndMessages(role))
+            {
+                await page.GotoAsync(path);
+                await page.WaitForCircuitAsync();
+                await open(page);
+                problems.AddRange(await LeftOverAsync(page, name));
+            }
         }
         else
         {
@@ -89,6 +104,46 @@ public sealed class PseudoCultureTests(PseudoCultureBrowserFixture browser) : IC
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>What a staff role opens beyond its pages: dialogs, and each form's messages when sent empty.</summary>
+    private static IEnumerable<(string Name, string Path, Func<IPage, Task> Open)> StaffDialogsAndMessages(string role)
+    {
+        switch (role)
+        {
+            case "Officer":
+                yield return ("the new-request form sent empty", "/agency/requests/new", async page =>
+                {
+                    await page.GetByTestId("file-request").ClickAsync();
+                    await Assertions.Expect(page.Locator(".mud-input-error").First).ToBeVisibleAsync();
+                });
+                break;
+            case "Auditor":
+                yield return ("a log entry", "/audit", async page =>
+                {
+                    await page.Locator("[data-testid^=open-entry-]").First.ClickAsync();
+                    await Assertions.Expect(page.Locator(".mud-dialog-container")).ToBeVisibleAsync();
+                });
+                yield return ("the verification's result", "/audit/verify", async page =>
+                {
+                    await page.GetByTestId("verify-button").ClickAsync();
+                    await Assertions.Expect(page.GetByTestId("verify-result")).ToBeVisibleAsync();
+                });
+                break;
+            case "Admin":
+                yield return ("the agency dialog sent empty", "/admin", async page =>
+                {
+                    await page.GetByTestId("add-agency").ClickAsync();
+                    await page.GetByTestId("save-agency").ClickAsync();
+                    await Assertions.Expect(page.Locator(".mud-dialog-container .mud-input-error").First).ToBeVisibleAsync();
+                });
+                yield return ("the invitation dialog", "/admin", async page =>
+                {
+                    await page.GetByTestId("invite-staff").ClickAsync();
+                    await Assertions.Expect(page.Locator(".mud-dialog-container")).ToBeVisibleAsync();
+                });
+                break;
+        }
     }
 
     /// <summary>The page's visible text, less data and wrapped strings (innermost first, as they nest); whatever has a letter left is reported.</summary>

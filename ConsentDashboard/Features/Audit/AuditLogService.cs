@@ -5,6 +5,7 @@ using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Infrastructure.Validation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Audit;
 
@@ -38,6 +39,7 @@ public sealed class AuditLogService(
     AuditCheckpoints checkpoints,
     AuditWitnessFolder witnessFolder,
     PerUserLimit limits,
+    IStringLocalizer<AppText> text,
     ILogger<AuditLogService> logger)
 {
     /// <summary>Counting stops here; the grid then says "more than".</summary>
@@ -83,7 +85,7 @@ public sealed class AuditLogService(
         if (page == 0 && !limits.TryTakeLogView(auditorId))
         {
             // Each query's first page is itself a log entry, so one account must not be able to grow the log without bound.
-            throw new ActionRefusedException("You have run very many log queries in the last hour. Please wait a few minutes and try again.");
+            throw new ActionRefusedException(text["You have run very many log queries in the last hour. Please wait a few minutes and try again."]);
         }
 
         if (page == 0)
@@ -173,20 +175,20 @@ public sealed class AuditLogService(
         var current = await checkpoints.SignForWitnessAsync(cancellationToken);
         if (saved is null)
         {
-            return new WitnessCheck(WitnessStatus.FirstVisit, current, $"This browser now keeps the log's head: {current.TreeSize:N0} entries.");
+            return new WitnessCheck(WitnessStatus.FirstVisit, current, text["This browser now keeps the log's head: {0} entries.", current.TreeSize.ToString("N0")]);
         }
 
         if (!saved.IsSignedBy(signer.PublicKeyPem))
         {
             return new WitnessCheck(WitnessStatus.Failed, current,
-                "The head this browser kept does not verify with the log's public key: the key was changed or the saved head was altered.");
+                text["The head this browser kept does not verify with the log's public key: the key was changed or the saved head was altered."]);
         }
 
         if (saved.TreeSize > current.TreeSize)
         {
             return new WitnessCheck(WitnessStatus.Failed, current,
-                $"The log was rolled back: on your last check it had {saved.TreeSize:N0} entries, and now it has {current.TreeSize:N0}. "
-                + $"Entries {current.TreeSize + 1} to {saved.TreeSize} were removed.");
+                text["The log was rolled back: on your last check it had {0} entries, and now it has {1}. Entries {2} to {3} were removed.",
+                    saved.TreeSize.ToString("N0"), current.TreeSize.ToString("N0"), current.TreeSize + 1, saved.TreeSize]);
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -203,9 +205,9 @@ public sealed class AuditLogService(
 
         return consistent
             ? new WitnessCheck(WitnessStatus.Matches, current,
-                $"The log still extends the head this browser kept ({saved.TreeSize:N0} entries); it now has {current.TreeSize:N0}.")
+                text["The log still extends the head this browser kept ({0} entries); it now has {1}.", saved.TreeSize.ToString("N0"), current.TreeSize.ToString("N0")])
             : new WitnessCheck(WitnessStatus.Failed, current,
-                $"The log was rewritten: its first {saved.TreeSize:N0} entries are no longer the ones this browser saw on your last check.");
+                text["The log was rewritten: its first {0} entries are no longer the ones this browser saw on your last check.", saved.TreeSize.ToString("N0")]);
     }
 
     /// <summary>Signs the current head now; the signing is logged after it.</summary>
@@ -215,7 +217,7 @@ public sealed class AuditLogService(
         if (!limits.TryTakeCheckpoint(auditorId))
         {
             // Each signing is itself a log entry; the hourly checkpoint is signed anyway.
-            throw new ActionRefusedException("You have signed many checkpoints in the last hour. The app signs one every hour by itself; try again later.");
+            throw new ActionRefusedException(text["You have signed many checkpoints in the last hour. The app signs one every hour by itself; try again later."]);
         }
 
         var checkpoint = await checkpoints.SignHeadAsync(cancellationToken);

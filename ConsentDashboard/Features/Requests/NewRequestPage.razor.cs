@@ -37,7 +37,7 @@ public sealed partial class NewRequestPage
     private readonly RefusableAction _file = new();
 
     private string RadiusHint =>
-        $"{Math.Ceiling(Requests.Limits.MinRadiusMeters):0}–{Math.Floor(Requests.Limits.MaxRadiusMeters):0} m";
+        L["{0}–{1} m", Math.Ceiling(Requests.Limits.MinRadiusMeters).ToString("0"), Math.Floor(Requests.Limits.MaxRadiusMeters).ToString("0")];
 
     private string AreaText => _input.RadiusMeters is > 0 and var radius
         ? L["{0} sq mi ({1} km²); allowed {2}–{3} sq mi.", GeoArea.SquareMiles(radius).ToString("0.000"), GeoArea.SquareKilometers(radius).ToString("0.000"),
