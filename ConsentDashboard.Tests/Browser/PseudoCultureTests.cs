@@ -101,6 +101,18 @@ public sealed class PseudoCultureTests(PseudoCultureBrowserFixture browser) : IC
             await page.GetByTestId("revoke-button").First.ClickAsync();
             await Assertions.Expect(page.GetByTestId("revoke-dialog")).ToBeVisibleAsync();
             problems.AddRange(await LeftOverAsync(page, "the revoke dialog"));
+
+            // The account pages, and one of their forms sent empty.
+            foreach (var path in RolePages.AccountManagement)
+            {
+                await page.GotoAsync(path);
+                problems.AddRange(await LeftOverAsync(page, path));
+            }
+
+            await page.GotoAsync("/Account/Manage/ChangePassword");
+            await page.Locator("button.btn-primary[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator(".validation-message").First).ToBeVisibleAsync();
+            problems.AddRange(await LeftOverAsync(page, "/Account/Manage/ChangePassword sent empty"));
         }
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));

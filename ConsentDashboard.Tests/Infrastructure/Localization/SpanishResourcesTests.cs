@@ -10,7 +10,11 @@ namespace ConsentDashboard.Tests.Infrastructure.Localization;
 /// <summary>Every string the app's code looks up by its English text has a Spanish translation.</summary>
 public sealed partial class SpanishResourcesTests
 {
-    [GeneratedRegex(@"\b(?:L|text)\[""((?:[^""\\]|\\.)*)""")]
+    /// <summary>
+    /// A key looked up in place (<c>L["…"]</c>, <c>text["…"]</c>), a validation attribute's message, or an account page's
+    /// status message (said in the reader's language where it is shown, after a redirect if need be).
+    /// </summary>
+    [GeneratedRegex(@"\b(?:L|text)\[""((?:[^""\\]|\\.)*)""|ErrorMessage = ""((?:[^""\\]|\\.)*)""|RedirectToCurrentPageWithStatus\(\s*""((?:[^""\\]|\\.)*)""|RedirectToWithStatus\(\s*""[^""]*"",\s*""((?:[^""\\]|\\.)*)""|\b_?(?:message|statusMessage) = ""((?:[^""\\]|\\.)*)""")]
     private static partial Regex Lookup();
 
     [Fact]
@@ -28,7 +32,7 @@ public sealed partial class SpanishResourcesTests
             .Where(f => f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .SelectMany(f => Lookup().Matches(File.ReadAllText(f)).Select(m => Regex.Unescape(m.Groups[1].Value)))
+            .SelectMany(f => Lookup().Matches(File.ReadAllText(f)).Select(m => Regex.Unescape(m.Groups.Values.Skip(1).First(g => g.Success).Value)))
             .ToHashSet();
         Assert.True(keys.Count > 500, $"Only {keys.Count} keys were found; the scan is looking in the wrong place.");
 
