@@ -52,10 +52,11 @@ public class MailDrainBenchmarks
         using var db = _services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContext();
         db.OutboxMessages.Where(m => m.SentAt != null).ExecuteDelete();
         var outbox = _services.GetRequiredService<MailOutbox>();
+        var templates = _services.GetRequiredService<MailTemplates>();
         for (var i = 0; i < Messages; i++)
         {
-            outbox.Queue(db, $"resident{i}@residents.example", "request-notice", MailTemplates.RequestNotice(
-                $"Resident {i}", "Larkspur Bay Police Department", "Burglary", "Saturday 28 November 2026", "on 7 Dec 2026, 16:00 (Europe/Berlin time)",
+            outbox.Queue(db, $"resident{i}@residents.example", "request-notice", templates.RequestNotice(
+                $"Resident {i}", "Larkspur Bay Police Department", ConsentDashboard.Data.IncidentType.Burglary, "Saturday 28 November 2026", "7 Dec 2026, 16:00 UTC+1",
                 $"https://consent.example.org/inbox/{Guid.NewGuid()}"));
         }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ConsentDashboard.Tests.Support;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace ConsentDashboard.Tests.Browser;
@@ -27,6 +28,8 @@ public sealed class SpanishTests(BrowserFixture browser) : IClassFixture<Browser
         Assert.Equal("es", await page.GetAttributeAsync("html", "lang"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Solicitudes de grabaciones");
         await Assertions.Expect(page.GetByTestId("nav-menu")).ToContainTextAsync("Divulgaciones");
+        // The choice is the account's too: the resident's e-mails are now written in Spanish.
+        Assert.Equal("es", await LanguageOfAsync(DemoAccounts.Resident));
         // The interactive parts speak it too: the circuit started in Spanish.
         await page.GetByTestId("nav-menu").GetByRole(AriaRole.Link, new() { Name = "Divulgaciones" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/disclosures$"));
@@ -39,6 +42,13 @@ public sealed class SpanishTests(BrowserFixture browser) : IClassFixture<Browser
         await page.GetByTestId("language-en").ClickAsync();
         await page.WaitForCircuitAsync();
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Footage requests");
+        Assert.Equal("en", await LanguageOfAsync(DemoAccounts.Resident));
+    }
+
+    private async Task<string?> LanguageOfAsync(string email)
+    {
+        await using var db = browser.App.CreateDbContext();
+        return await db.Users.Where(u => u.Email == email).Select(u => u.Language).SingleAsync();
     }
 
     [Fact]

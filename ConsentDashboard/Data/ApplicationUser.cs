@@ -26,6 +26,13 @@ public class ApplicationUser : IdentityUser
     /// <summary>The IANA zone e-mails give times in: the browser's at registration, changeable in preferences.</summary>
     public string? TimeZone { get; set; }
 
+    /// <summary>
+    /// The language e-mails are written in ("en", "es"): the one the person registered in, then whichever they last chose
+    /// in the app bar. Null: the language of the page that caused the message, else English.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.MaxLength(16)]
+    public string? Language { get; set; }
+
     /// <summary>When an admin disabled this staff account; a disabled account cannot sign in.</summary>
     public DateTime? DisabledAt { get; set; }
 }

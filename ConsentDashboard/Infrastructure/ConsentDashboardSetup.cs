@@ -93,6 +93,7 @@ public static class ConsentDashboardSetup
         services.AddSingleton<LegalDocumentStorage>();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.SectionName));
         services.AddSingleton<MailOutbox>();
+        services.AddSingleton<MailTemplates>();
         services.AddSingleton<IMailTransport>(provider => provider.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured
             ? ActivatorUtilities.CreateInstance<SmtpMailTransport>(provider)
             : ActivatorUtilities.CreateInstance<PickupFolderMailTransport>(provider));

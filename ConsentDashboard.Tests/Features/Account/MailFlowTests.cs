@@ -127,6 +127,81 @@ public sealed class MailFlowTests : IAsyncLifetime
         AssertNoLinkOrTokenWasLogged();
     }
 
+    /// <summary>
+    /// A resident who registers from a Spanish browser gets the confirmation in Spanish, and so does a later password
+    /// reset asked for from an English browser: the account keeps the language it was made in.
+    /// </summary>
+    [Fact]
+    public async Task AnAccountMadeInSpanish_GetsItsEmailsInSpanish_EvenWhenTheResetIsAskedInEnglish()
+    {
+        using var client = _app.CreateBrowserlessClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es-MX,es;q=0.9");
+        await SignIn.PostFormAsync(client, "/Account/Register", new Dictionary<string, string>
+        {
+            ["Input.DisplayName"] = "Lucía Ortega",
+            ["Input.Email"] = "lucia@residents.example",
+            ["Input.Password"] = "correct-horse-battery",
+            ["Input.ConfirmPassword"] = "correct-horse-battery",
+        });
+
+        var confirmation = await _smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == "lucia@residents.example"));
+        Assert.Equal("Confirme su cuenta de ConsentDashboard", confirmation.Subject);
+        Assert.StartsWith("Hola, Lucía Ortega:", confirmation.TextBody);
+        await using (var db = _app.CreateDbContext())
+        {
+            Assert.Equal("es", await db.Users.Where(u => u.Email == "lucia@residents.example").Select(u => u.Language).SingleAsync());
+        }
+
+        // A reset is sent to a confirmed address only.
+        await client.GetAsync(new Uri(TestSmtpServer.LinkIn(confirmation, "/Account/ConfirmEmail")).PathAndQuery);
+        using var english = _app.CreateBrowserlessClient();
+        english.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en-US");
+        await SignIn.PostFormAsync(english, "/Account/ForgotPassword", new Dictionary<string, string> { ["Input.Email"] = "lucia@residents.example" });
+        var reset = await _smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == "lucia@residents.example") && m != confirmation);
+        Assert.Equal("Elija una contraseña nueva de ConsentDashboard", reset.Subject);
+    }
+
+    /// <summary>Each message is written in its recipient's language, whatever language the officer and the reviewer use.</summary>
+    [Fact]
+    public async Task ARequestReachesASpanishSpeakingResidentInSpanish_AndTheOthersInEnglish()
+    {
+        await using (var db = _app.CreateDbContext())
+        {
+            await db.Users.Where(u => u.Email == DemoAccounts.Resident).ExecuteUpdateAsync(s => s.SetProperty(u => u.Language, "es"));
+        }
+
+        Guid requestId;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        await using (var db = _app.CreateDbContext())
+        {
+            var officerId = await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync();
+            var now = DateTime.UtcNow;
+            requestId = await scope.ServiceProvider.GetRequiredService<AgencyRequestService>().FileAsync(Principals.For(officerId, Roles.Officer), new FootageRequestInput
+            {
+                CaseNumber = "MAIL-ES", IncidentType = IncidentType.HitAndRun, Description = "A cyclist was hit.", OfficerContact = "desk",
+                CenterLatitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLatitude, CenterLongitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLongitude,
+                RadiusMeters = 640, WindowStart = now.AddHours(-5), WindowEnd = now.AddHours(-4), ExpiresInDays = 7,
+            });
+            await Reviewing.ApproveAsync(_app.Services, requestId);
+        }
+
+        await using var check = _app.CreateDbContext();
+        var reached = await check.RequestNotices.Where(n => n.RequestId == requestId).Select(n => n.Resident!.Email!).ToListAsync();
+        Assert.Contains(DemoAccounts.Resident, reached);
+        var english = reached.First(e => e != DemoAccounts.Resident);
+
+        var spanish = await _smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == DemoAccounts.Resident && (m.Subject ?? "").Contains("Larkspur Bay Police Department"));
+        Assert.Equal("Larkspur Bay Police Department pide grabaciones de cámaras (atropello con fuga)", spanish.Subject);
+        Assert.StartsWith("Hola, ", spanish.TextBody);
+        Assert.Contains("La solicitud se cierra el", spanish.TextBody);
+        Assert.Contains("Abrir la solicitud", spanish.HtmlBody);
+        Assert.Contains("<html lang=\"es\">", spanish.HtmlBody);
+
+        var other = await _smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == english && (m.Subject ?? "").Contains("Larkspur Bay Police Department"));
+        Assert.Equal("Larkspur Bay Police Department asks for camera footage (hit and run)", other.Subject);
+        Assert.Contains("<html lang=\"en\">", other.HtmlBody);
+    }
+
     [Fact]
     public async Task AnInvitation_ReachesTheInvitee_WhoseLinkOpensThePasswordPage()
     {

@@ -215,7 +215,7 @@ public sealed class StaffAccounts(
         var link = await services.GetRequiredService<StaffPasswordLinks>().CreateAsync(account, PasswordLinkKind.Invitation);
         var agency = account.AgencyId is { } id ? await db.Agencies.Where(a => a.Id == id).Select(a => a.Name).FirstAsync() : null;
         outbox.Queue(db, account.Email!, "invitation",
-            MailTemplates.Invitation(account.DisplayName, role, agency, link, StaffPasswordLinks.ValidFor(PasswordLinkKind.Invitation)));
+            services.GetRequiredService<MailTemplates>().Invitation(account.DisplayName, role, agency, link, StaffPasswordLinks.ValidFor(PasswordLinkKind.Invitation)));
     }
 
     private static async Task<(ApplicationUser Account, string Role)> StaffAsync(UserManager<ApplicationUser> users, string staffId)

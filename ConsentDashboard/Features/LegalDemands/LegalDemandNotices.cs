@@ -2,6 +2,7 @@ using ConsentDashboard.Data;
 using ConsentDashboard.Features.Inbox;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Localization;
 using ConsentDashboard.Infrastructure.Mail;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public sealed class LegalDemandNotices(
     IDbContextFactory<ApplicationDbContext> dbFactory,
     AuditLog auditLog,
     MailOutbox outbox,
+    MailTemplates templates,
     InboxNotifier notifier,
     IOptions<ConsentDashboardOptions> options,
     TimeProvider time)
@@ -58,7 +60,7 @@ public sealed class LegalDemandNotices(
             cancellationToken: cancellationToken);
 
         var resident = await db.Users.AsNoTracking().Where(u => u.Id == demand.ResidentId)
-            .Select(u => new { u.Email, u.DisplayName, u.EmailConfirmed, u.TimeZone }).SingleAsync(cancellationToken);
+            .Select(u => new { u.Email, u.DisplayName, u.EmailConfirmed, u.TimeZone, u.Language }).SingleAsync(cancellationToken);
         if (resident.Email is null || !resident.EmailConfirmed)
         {
             return;
@@ -73,14 +75,17 @@ public sealed class LegalDemandNotices(
 
         var agency = await db.Agencies.Where(a => a.Id == demand.AgencyId).Select(a => a.Name).SingleAsync(cancellationToken);
         var clock = ViewerClock.FromZoneId(resident.TimeZone);
-        outbox.Queue(db, resident.Email, MailKind, MailTemplates.LegalDemandNotice(
-            string.IsNullOrWhiteSpace(resident.DisplayName) ? "there" : resident.DisplayName,
-            agency,
-            Formats.UnderBasis(demand.Basis),
-            demand.Citation,
-            clips,
-            clock.Day(demand.RecordedAt),
-            demand.NoticeDelayReason,
-            options.Value.LinkTo("inbox")));
+        using (AppCultures.Speaking(resident.Language ?? AppCultures.English))
+        {
+            outbox.Queue(db, resident.Email, MailKind, templates.LegalDemandNotice(
+                resident.DisplayName,
+                agency,
+                demand.Basis,
+                demand.Citation,
+                clips,
+                clock.Day(demand.RecordedAt),
+                demand.NoticeDelayReason,
+                options.Value.LinkTo("inbox")));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Localization;
 using ConsentDashboard.Infrastructure.Mail;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ namespace ConsentDashboard.Features.Requests;
 /// one message to that resident alone, with the agency, the incident type, the window's day and the closing time in
 /// their own time zone, and a link to their notice. No area, no map, no word about anyone else asked; never a reminder.
 /// </summary>
-public sealed class RequestNoticeMail(MailOutbox outbox, IOptions<ConsentDashboardOptions> options)
+public sealed class RequestNoticeMail(MailOutbox outbox, MailTemplates templates, IOptions<ConsentDashboardOptions> options)
 {
     public const string Kind = "request-notice";
 
@@ -26,10 +27,9 @@ public sealed class RequestNoticeMail(MailOutbox outbox, IOptions<ConsentDashboa
         var residentIds = notices.Select(n => n.ResidentId).ToList();
         var recipients = await db.Users.AsNoTracking()
             .Where(u => residentIds.Contains(u.Id) && u.EmailAboutRequests && u.EmailConfirmed && u.Email != null)
-            .Select(u => new { u.Id, u.Email, u.DisplayName, u.TimeZone })
+            .Select(u => new { u.Id, u.Email, u.DisplayName, u.TimeZone, u.Language })
             .ToDictionaryAsync(u => u.Id, cancellationToken);
         var agency = await db.Agencies.Where(a => a.Id == request.AgencyId).Select(a => a.Name).SingleAsync(cancellationToken);
-        var incident = Formats.Words(request.IncidentType);
         foreach (var notice in notices)
         {
             if (!recipients.TryGetValue(notice.ResidentId, out var resident))
@@ -37,15 +37,18 @@ public sealed class RequestNoticeMail(MailOutbox outbox, IOptions<ConsentDashboa
                 continue;
             }
 
+            // In the resident's language and time zone, whoever filed or approved the request.
             var clock = ViewerClock.FromZoneId(resident.TimeZone);
-            var zone = clock.IsUtc ? "" : $" ({clock.ZoneName} time)";
-            outbox.Queue(db, resident.Email!, Kind, MailTemplates.RequestNotice(
-                string.IsNullOrWhiteSpace(resident.DisplayName) ? "there" : resident.DisplayName,
-                agency,
-                incident,
-                clock.Day(request.WindowStart),
-                $"on {clock.Moment(request.ExpiresAt)}{zone}",
-                options.Value.LinkTo($"inbox/{notice.Id}")));
+            using (AppCultures.Speaking(resident.Language ?? AppCultures.English))
+            {
+                outbox.Queue(db, resident.Email!, Kind, templates.RequestNotice(
+                    resident.DisplayName,
+                    agency,
+                    request.IncidentType,
+                    clock.Day(request.WindowStart),
+                    clock.Moment(request.ExpiresAt),
+                    options.Value.LinkTo($"inbox/{notice.Id}")));
+            }
         }
     }
 }

@@ -31,6 +31,36 @@ public static class AppCultures
         _ => culture,
     };
 
+    /// <summary>
+    /// Until disposed, this thread of work speaks <paramref name="language"/> (one of <see cref="Offered"/>): to write a
+    /// message in its recipient's language rather than in the sender's. An unknown or missing language changes nothing.
+    /// </summary>
+    public static IDisposable Speaking(string? language)
+    {
+        var previous = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+        if (language is not null && Offered.Contains(language))
+        {
+            var culture = CultureInfo.GetCultureInfo(language);
+            CultureInfo.CurrentCulture = culture;
+            CultureInfo.CurrentUICulture = culture;
+        }
+
+        return new Restore(previous.CurrentCulture, previous.CurrentUICulture);
+    }
+
+    /// <summary>The offered language a culture belongs to ("es-MX" → "es"), or null for any other.</summary>
+    public static string? LanguageOf(CultureInfo culture) =>
+        Offered.FirstOrDefault(o => o == culture.TwoLetterISOLanguageName);
+
+    private sealed class Restore(CultureInfo culture, CultureInfo uiCulture) : IDisposable
+    {
+        public void Dispose()
+        {
+            CultureInfo.CurrentCulture = culture;
+            CultureInfo.CurrentUICulture = uiCulture;
+        }
+    }
+
     public static IServiceCollection AddAppLocalization(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddLocalization(options => options.ResourcesPath = "Resources");
@@ -58,7 +88,8 @@ public static class AppCultures
     /// <summary><c>GET /culture/{name}?returnUrl=…</c>: remembers the choice and goes back to the (local) page.</summary>
     public static IEndpointRouteBuilder MapCultureSwitch(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/culture/{name}", (string name, string? returnUrl, HttpContext context, IOptions<RequestLocalizationOptions> options) =>
+        endpoints.MapGet("/culture/{name}", async (string name, string? returnUrl, HttpContext context, IOptions<RequestLocalizationOptions> options,
+            Microsoft.AspNetCore.Identity.UserManager<Data.ApplicationUser> users) =>
         {
             if (options.Value.SupportedUICultures?.Any(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) != true)
             {
@@ -69,6 +100,13 @@ public static class AppCultures
             context.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(name)),
                 new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = true, Secure = context.Request.IsHttps });
+            // A signed-in person's e-mails follow the choice too.
+            if (Offered.Contains(name.ToLowerInvariant()) && await users.GetUserAsync(context.User) is { } user && user.Language != name.ToLowerInvariant())
+            {
+                user.Language = name.ToLowerInvariant();
+                await users.UpdateAsync(user);
+            }
+
             var local = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
                 && !returnUrl.StartsWith("/\\", StringComparison.Ordinal);
             return Results.LocalRedirect(local ? returnUrl! : "/");

@@ -1,5 +1,6 @@
 using System.Net;
 using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure.Localization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,18 +10,25 @@ namespace ConsentDashboard.Infrastructure.Mail;
 /// Identity's account e-mails (confirmation, password reset) go through the outbox like every other message, so they
 /// survive a mail-server outage and no link is ever written to a log.
 /// </summary>
-public sealed class OutboxEmailSender(IDbContextFactory<ApplicationDbContext> dbFactory, MailOutbox outbox) : IEmailSender<ApplicationUser>
+public sealed class OutboxEmailSender(IDbContextFactory<ApplicationDbContext> dbFactory, MailOutbox outbox, MailTemplates templates) : IEmailSender<ApplicationUser>
 {
+    // Each message is written in the account's language; an account that never chose one hears in the page's language.
     public Task SendConfirmationLinkAsync(ApplicationUser user, string email, string confirmationLink) =>
-        QueueAsync(email, "account-confirmation", MailTemplates.ConfirmAccount(NameOf(user), WebUtility.HtmlDecode(confirmationLink)));
+        QueueAsync(email, "account-confirmation", user, () => templates.ConfirmAccount(user.DisplayName, WebUtility.HtmlDecode(confirmationLink)));
 
     public Task SendPasswordResetLinkAsync(ApplicationUser user, string email, string resetLink) =>
-        QueueAsync(email, "password-reset", MailTemplates.ResetPassword(NameOf(user), WebUtility.HtmlDecode(resetLink)));
+        QueueAsync(email, "password-reset", user, () => templates.ResetPassword(user.DisplayName, WebUtility.HtmlDecode(resetLink)));
 
     public Task SendPasswordResetCodeAsync(ApplicationUser user, string email, string resetCode) =>
-        QueueAsync(email, "password-reset", MailTemplates.ResetCode(NameOf(user), resetCode));
+        QueueAsync(email, "password-reset", user, () => templates.ResetCode(user.DisplayName, resetCode));
 
-    private static string NameOf(ApplicationUser user) => string.IsNullOrWhiteSpace(user.DisplayName) ? "there" : user.DisplayName;
+    private Task QueueAsync(string email, string kind, ApplicationUser user, Func<MailContent> compose)
+    {
+        using (AppCultures.Speaking(user.Language))
+        {
+            return QueueAsync(email, kind, compose());
+        }
+    }
 
     private async Task QueueAsync(string email, string kind, MailContent content)
     {
