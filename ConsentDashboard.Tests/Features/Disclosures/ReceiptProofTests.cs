@@ -22,6 +22,7 @@ public sealed class ReceiptProofTests : IAsyncLifetime
     private string _residentId = "";
     private string _receipt = "";
     private string _keyPath = "";
+    private Guid _disclosureId;
     private readonly TempFolder _folder = new();
 
     public async ValueTask InitializeAsync()
@@ -33,7 +34,7 @@ public sealed class ReceiptProofTests : IAsyncLifetime
         var notices = scope.ServiceProvider.GetRequiredService<NoticeService>();
         var clip = (await notices.GetAsync(Resident, noticeId))!.Clips[0].Id;
         await notices.ShareAsync(Resident, new ShareInput { NoticeId = noticeId, ClipIds = [clip], AllowDownload = true });
-        var disclosureId = await db.Disclosures.Where(d => d.ClipId == clip).Select(d => d.Id).SingleAsync();
+        var disclosureId = _disclosureId = await db.Disclosures.Where(d => d.ClipId == clip).Select(d => d.Id).SingleAsync();
 
         using var client = _app.CreateBrowserlessClient();
         await SignIn.AsAsync(client, DemoAccounts.Resident);
@@ -51,6 +52,26 @@ public sealed class ReceiptProofTests : IAsyncLifetime
     private System.Security.Claims.ClaimsPrincipal Resident => Principals.For(_residentId, Roles.Resident);
 
     private string Key => File.ReadAllText(_keyPath);
+
+    /// <summary>The readable fields speak the resident's language and say which; the proof is the same data and verifies.</summary>
+    [Fact]
+    public async Task AReceiptDownloadedInSpanish_ReadsInSpanish_SaysSo_AndVerifiesLikeTheEnglishOne()
+    {
+        using var client = _app.CreateBrowserlessClient();
+        client.DefaultRequestHeaders.AcceptLanguage.ParseAdd("es");
+        await SignIn.AsAsync(client, DemoAccounts.Resident);
+        var spanish = await client.GetStringAsync($"/disclosures/{_disclosureId}/receipt");
+
+        var json = JsonNode.Parse(spanish)!;
+        var english = JsonNode.Parse(_receipt)!;
+        Assert.Equal("es", (string?)json["language"]);
+        Assert.Equal("en", (string?)english["language"]);
+        Assert.Equal("Divulgación de grabaciones de cámaras domésticas", (string?)json["services"]![0]!["service"]);
+        Assert.StartsWith($"Investigación del caso {Case}", (string?)json["services"]![0]!["purposes"]![0]!["purpose"]);
+        Assert.StartsWith($"Investigation of case {Case}", (string?)english["services"]![0]!["purposes"]![0]!["purpose"]);
+        Assert.Equal(english["disclosure"]!.ToJsonString(), json["disclosure"]!.ToJsonString());
+        Assert.True(ReceiptVerifier.Verify(spanish, Key).IsValid);
+    }
 
     [Fact]
     public async Task ADownloadedReceipt_VerifiesOffline_WithTheCommandAndInProcess()

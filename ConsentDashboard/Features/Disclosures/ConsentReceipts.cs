@@ -1,13 +1,20 @@
+using System.Globalization;
 using System.Security.Claims;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Localization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace ConsentDashboard.Features.Disclosures;
 
-/// <summary>Builds the receipt of one of the resident's own disclosures; anyone else's is simply not found.</summary>
-public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFactory, AuditCheckpoints checkpoints)
+/// <summary>
+/// Builds the receipt of one of the resident's own disclosures; anyone else's is simply not found. Its readable fields
+/// (purpose, collection method, termination, categories) are in the resident's language, which its <c>language</c>
+/// field names; the disclosure, the log entries and the proof are data and read the same in every language.
+/// </summary>
+public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFactory, AuditCheckpoints checkpoints, IStringLocalizer<AppText> text)
 {
     public async Task<ConsentReceipt?> BuildAsync(ClaimsPrincipal user, Guid disclosureId, string policyUrl, CancellationToken cancellationToken = default)
     {
@@ -42,39 +49,40 @@ public sealed class ConsentReceipts(IDbContextFactory<ApplicationDbContext> dbFa
         var entry = entries.First(e => e.Action == nameof(DisclosureCreated));
         var proof = await ProveAsync(db, entries, cancellationToken);
 
-        var revealed = Enum.GetValues<ContactFields>()
+        var revealedFields = Enum.GetValues<ContactFields>()
             .Where(f => f != ContactFields.None && d.RevealedContactFields.HasFlag(f))
-            .Select(f => f.ToString())
             .ToList();
+        var revealed = revealedFields.Select(f => f.ToString()).ToList();
         // A compelled disclosure's receipt names its legal basis and document where a consented one names the consent.
         var demand = d.Demand;
-        var basis = Formats.UnderBasis(d.LegalBasis);
+        var basis = text.UnderBasis(d.LegalBasis);
+        var accessEnds = d.AccessExpiresAt.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var purpose = d.IncidentType is { } type
-            ? $"Investigation of case {d.CaseNumber} ({Formats.Words(type).ToLowerInvariant()})"
-            : demand is not null ? $"Production under {basis} ({demand.Citation})" : $"Demand {d.CaseNumber}";
-        var collection = demand is null
-            ? "Resident chose clips in the ConsentDashboard web app in answer to a footage request"
-            : $"Produced without the resident's consent under {basis} ({demand.Citation}; document SHA-256 {demand.DocumentSha256}), recorded by the operator";
-        var termination = demand is null
-            ? $"Access ends {d.AccessExpiresAt:yyyy-MM-ddTHH:mm:ssZ} or when the resident revokes it"
-            : $"Access ends {d.AccessExpiresAt:yyyy-MM-ddTHH:mm:ssZ}; a compelled disclosure cannot be revoked by the resident";
+            ? text["Investigation of case {0} ({1})", d.CaseNumber ?? "", text.Words(type).ToLower(CultureInfo.CurrentCulture)]
+            : demand is not null ? text["Production under {0} ({1})", basis, demand.Citation] : text["Demand {0}", d.CaseNumber ?? ""];
+        string collection = demand is null
+            ? text["Resident chose clips in the ConsentDashboard web app in answer to a footage request"]
+            : text["Produced without the resident's consent under {0} ({1}; document SHA-256 {2}), recorded by the operator", basis, demand.Citation, demand.DocumentSha256];
+        string termination = demand is null
+            ? text["Access ends {0} or when the resident revokes it", accessEnds]
+            : text["Access ends {0}; a compelled disclosure cannot be revoked by the resident", accessEnds];
         return new ConsentReceipt(
             ConsentReceipt.SpecVersion,
             d.Jurisdiction,
             new DateTimeOffset(d.DisclosedAt).ToUnixTimeSeconds(),
             collection,
             d.Id.ToString(),
-            "en",
+            AppCultures.LanguageOf(CultureInfo.CurrentUICulture) ?? AppCultures.English,
             d.ResidentEmail ?? residentId,
             [new ReceiptController(d.AgencyName, d.OfficerContact ?? d.AgencyName, d.Jurisdiction, d.OfficerEmail ?? "", d.OfficerPhone ?? "")],
             policyUrl,
             [
-                new ReceiptService("Disclosure of home-camera footage", [
+                new ReceiptService(text["Disclosure of home-camera footage"], [
                     new ReceiptPurpose(
                         purpose,
-                        ["Law enforcement investigation"],
+                        [text["Law enforcement investigation"]],
                         d.LegalBasis == LegalBasis.Consent ? "EXPRESSED" : d.LegalBasis.ToString().ToUpperInvariant(),
-                        ["Video footage", .. revealed],
+                        [text["Video footage"], .. revealedFields.Select(f => text.Words(f))],
                         true,
                         termination,
                         true,

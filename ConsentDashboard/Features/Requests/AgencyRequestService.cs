@@ -271,14 +271,14 @@ public sealed class AgencyRequestService(
     }
 
     /// <summary>"Neighbor 3", or exactly the fields the resident chose to reveal.</summary>
-    private static string ResidentLabel(int number, ContactFields revealed, string name, string? email, string? phone, string? address)
+    private string ResidentLabel(int number, ContactFields revealed, string name, string? email, string? phone, string? address)
     {
         var parts = new List<string>();
         if (revealed.HasFlag(ContactFields.Name) && !string.IsNullOrWhiteSpace(name)) parts.Add(name);
         if (revealed.HasFlag(ContactFields.Email) && !string.IsNullOrWhiteSpace(email)) parts.Add(email);
         if (revealed.HasFlag(ContactFields.Phone) && !string.IsNullOrWhiteSpace(phone)) parts.Add(phone);
         if (revealed.HasFlag(ContactFields.Address) && !string.IsNullOrWhiteSpace(address)) parts.Add(address);
-        return parts.Count == 0 ? $"Neighbor {number}" : string.Join(" · ", parts);
+        return parts.Count == 0 ? text["Neighbor {0}", number] : string.Join(" · ", parts);
     }
 
     private static async Task<int> AgencyOfAsync(ApplicationDbContext db, ClaimsPrincipal user, CancellationToken cancellationToken)
