@@ -44,6 +44,86 @@ public sealed class InboxNotifierTests
         Assert.Equal(0, notifier.SubscriptionCount);
     }
 
+    /// <summary>A page still reloading when more changes arrive reloads once more, not once per change.</summary>
+    [Fact]
+    public async Task ChangesArrivingWhileAPageReloads_AreCoalescedIntoOneMoreReload()
+    {
+        var notifier = new InboxNotifier(NullLogger<InboxNotifier>.Instance);
+        var release = new TaskCompletionSource();
+        var reloads = 0;
+        var second = new TaskCompletionSource();
+        using var page = notifier.Subscribe("a", async () =>
+        {
+            if (Interlocked.Increment(ref reloads) == 1)
+            {
+                await release.Task;
+            }
+            else
+            {
+                second.TrySetResult();
+            }
+        });
+
+        notifier.Publish(["a"]);
+        for (var i = 0; i < 5; i++)
+        {
+            notifier.Publish(["a"]);
+        }
+
+        release.SetResult();
+        await second.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        notifier.Publish(["a"]);
+        await WaitUntilAsync(() => Volatile.Read(ref reloads) == 3);
+
+        // The first reload, one for the five changes during it, and one for the change after it.
+        Assert.Equal(3, reloads);
+    }
+
+    /// <summary>A request reaching thousands of open inboxes reloads them all, but only so many at a time.</summary>
+    [Fact]
+    public async Task ThousandsOfPagesWokenAtOnce_AllReload_AtMostTheBoundAtATime()
+    {
+        var notifier = new InboxNotifier(NullLogger<InboxNotifier>.Instance);
+        const int Pages = 2_000;
+        int running = 0, most = 0, done = 0;
+        var all = new TaskCompletionSource();
+        var pages = Enumerable.Range(0, Pages).Select(i => notifier.Subscribe($"resident-{i}", async () =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref most, now);
+            await Task.Delay(1);
+            Interlocked.Decrement(ref running);
+            if (Interlocked.Increment(ref done) == Pages)
+            {
+                all.SetResult();
+            }
+        })).ToList();
+
+        notifier.Publish(Enumerable.Range(0, Pages).Select(i => $"resident-{i}"));
+        await all.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(Pages, done);
+        Assert.InRange(most, 1, InboxNotifier.MaxConcurrentRefreshes);
+        pages.ForEach(p => p.Dispose());
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
+    }
+
     [Fact]
     public void APageThatFails_DoesNotStopTheOthers()
     {

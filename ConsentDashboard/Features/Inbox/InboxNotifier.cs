@@ -5,8 +5,17 @@ namespace ConsentDashboard.Features.Inbox;
 /// resident pressing anything. Pages subscribe when they start and dispose the subscription when the circuit ends;
 /// nothing is kept for a resident with no open page.
 /// </summary>
+/// <remarks>
+/// A request that reaches thousands of residents wakes thousands of pages, each of which reloads from the database.
+/// The reloads are bounded (<see cref="MaxConcurrentRefreshes"/> at a time; the rest wait their turn) and coalesced per
+/// page: a page already reloading, or waiting to, reloads once more at most, however many changes arrive meanwhile.
+/// </remarks>
 public sealed class InboxNotifier(ILogger<InboxNotifier> logger)
 {
+    /// <summary>How many pages reload at once, across all residents.</summary>
+    public static readonly int MaxConcurrentRefreshes = Math.Max(4, Environment.ProcessorCount * 4);
+
+    private readonly SemaphoreSlim _slots = new(MaxConcurrentRefreshes);
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<Subscription>> _byResident = new(StringComparer.Ordinal);
 
@@ -55,21 +64,37 @@ public sealed class InboxNotifier(ILogger<InboxNotifier> logger)
 
         foreach (var subscription in targets)
         {
-            _ = NotifyAsync(subscription);
+            if (subscription.Signal())
+            {
+                _ = RefreshAsync(subscription);
+            }
         }
     }
 
-    private async Task NotifyAsync(Subscription subscription)
+    /// <summary>Reloads the page, and again while changes arrived during the reload; one slot at a time.</summary>
+    private async Task RefreshAsync(Subscription subscription)
     {
-        try
+        do
         {
-            await subscription.OnChanged();
+            await _slots.WaitAsync();
+            try
+            {
+                if (!subscription.Disposed)
+                {
+                    await subscription.OnChanged();
+                }
+            }
+            catch (Exception error)
+            {
+                // A page that went away mid-update must not break the others.
+                logger.LogDebug(error, "An inbox page could not refresh.");
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
-        catch (Exception error)
-        {
-            // A page that went away mid-update must not break the others.
-            logger.LogDebug(error, "An inbox page could not refresh.");
-        }
+        while (subscription.Again());
     }
 
     private void Remove(Subscription subscription)
@@ -85,10 +110,48 @@ public sealed class InboxNotifier(ILogger<InboxNotifier> logger)
 
     private sealed class Subscription(InboxNotifier owner, string residentId, Func<Task> onChanged) : IDisposable
     {
+        private const int Idle = 0, Refreshing = 1, RefreshAgain = 2;
+        private int _state;
+        private volatile bool _disposed;
+
         public string ResidentId { get; } = residentId;
 
         public Func<Task> OnChanged { get; } = onChanged;
 
-        public void Dispose() => owner.Remove(this);
+        public bool Disposed => _disposed;
+
+        /// <summary>A change arrived: true when the caller must start a refresh; false when one running will see it.</summary>
+        public bool Signal()
+        {
+            while (true)
+            {
+                switch (Volatile.Read(ref _state))
+                {
+                    case Idle when Interlocked.CompareExchange(ref _state, Refreshing, Idle) == Idle:
+                        return true;
+                    case Refreshing when Interlocked.CompareExchange(ref _state, RefreshAgain, Refreshing) == Refreshing:
+                    case RefreshAgain:
+                        return false;
+                }
+            }
+        }
+
+        /// <summary>A refresh ended: true when a change arrived during it and the page must reload once more.</summary>
+        public bool Again()
+        {
+            if (Interlocked.CompareExchange(ref _state, Idle, Refreshing) == Refreshing)
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _state, Refreshing);
+            return true;
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            owner.Remove(this);
+        }
     }
 }
