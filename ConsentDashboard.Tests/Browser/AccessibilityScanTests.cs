@@ -38,7 +38,7 @@ public sealed class AccessibilityScanTests(BrowserFixture browser) : IClassFixtu
 
         var paths = await RolePages.OfAsync(browser.App, role);
         var all = new List<string>();
-        foreach (var (dark, width) in new[] { (false, 1280), (true, 1280), (false, 375), (true, 375) })
+        foreach (var (dark, width) in Looks)
         {
             await page.Context.AddCookiesAsync([new Cookie { Name = "cd-theme", Value = dark ? "dark" : "light", Url = browser.BaseAddress }]);
             await page.SetViewportSizeAsync(width, 900);
@@ -49,12 +49,15 @@ public sealed class AccessibilityScanTests(BrowserFixture browser) : IClassFixtu
         Assert.True(all.Count == 0, string.Join("\n", all));
     }
 
+    /// <summary>The light and the dark theme, each at 1280 px and at 375 px.</summary>
+    private static readonly (bool Dark, int Width)[] Looks = [(false, 1280), (true, 1280), (false, 375), (true, 375)];
+
     public static TheoryData<string> RolesWithDialogs => ["Resident", "Auditor", "Admin"];
 
-    /// <summary>Each dialog a role can open, scanned open (the page behind it included) in both themes.</summary>
+    /// <summary>Each dialog a role can open, scanned open (the page behind it included) in the same four looks.</summary>
     [Theory]
     [MemberData(nameof(RolesWithDialogs))]
-    public async Task EveryDialogOfTheRole_HasNoSeriousOrCriticalViolation_InBothThemes(string role)
+    public async Task EveryDialogOfTheRole_HasNoSeriousOrCriticalViolation_InBothThemesAndAtPhoneWidth(string role)
     {
         var problems = new List<string>();
         if (role == "Resident")
@@ -66,9 +69,10 @@ public sealed class AccessibilityScanTests(BrowserFixture browser) : IClassFixtu
         var email = role switch { "Resident" => DemoAccounts.Resident, "Auditor" => DemoAccounts.Auditor, _ => DemoAccounts.Admin };
         await page.SignInAsync(email);
         await page.WaitForURLAsync(new Regex("^(?!.*/Account/Login).*$"));
-        foreach (var dark in new[] { false, true })
+        foreach (var (dark, width) in Looks)
         {
             await page.Context.AddCookiesAsync([new Cookie { Name = "cd-theme", Value = dark ? "dark" : "light", Url = browser.BaseAddress }]);
+            await page.SetViewportSizeAsync(width, 900);
             foreach (var (name, path, open) in Dialogs(role))
             {
                 await page.GotoAsync(path);
@@ -77,7 +81,7 @@ public sealed class AccessibilityScanTests(BrowserFixture browser) : IClassFixtu
                 await open(page);
                 var dialog = page.Locator(".mud-dialog-container");
                 await Assertions.Expect(dialog).ToHaveCountAsync(1);
-                problems.AddRange((await SeriousViolationsAsync(page, scanDrawer: false)).Select(v => $"{role}, {(dark ? "dark" : "light")}, {name} {v}"));
+                problems.AddRange((await SeriousViolationsAsync(page, scanDrawer: false)).Select(v => $"{role}, {(dark ? "dark" : "light")}, {width} px, {name} {v}"));
                 await page.Keyboard.PressAsync("Escape");
                 await Assertions.Expect(dialog).ToHaveCountAsync(0);
             }
