@@ -87,18 +87,9 @@ public sealed class MailFlowTests : IAsyncLifetime
             await db.Users.Where(u => u.Id == quietResident).ExecuteUpdateAsync(s => s.SetProperty(u => u.EmailAboutRequests, false));
         }
 
-        Guid requestId;
-        await using (var scope = _app.Services.CreateAsyncScope())
+        var requestId = await FileHitAndRunAsync("MAIL-1");
         await using (var db = _app.CreateDbContext())
         {
-            var officerId = await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync();
-            var now = DateTime.UtcNow;
-            requestId = await scope.ServiceProvider.GetRequiredService<AgencyRequestService>().FileAsync(Principals.For(officerId, Roles.Officer), new FootageRequestInput
-            {
-                CaseNumber = "MAIL-1", IncidentType = IncidentType.HitAndRun, Description = "A cyclist was hit.", OfficerContact = "desk",
-                CenterLatitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLatitude, CenterLongitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLongitude,
-                RadiusMeters = 640, WindowStart = now.AddHours(-5), WindowEnd = now.AddHours(-4), ExpiresInDays = 7,
-            });
             Assert.False(await db.RequestNotices.AnyAsync(n => n.RequestId == requestId), "Nobody is told before the reviewer approves.");
             Assert.False(await db.OutboxMessages.AnyAsync(m => m.Kind == RequestNoticeMail.Kind), "No e-mail goes out before the reviewer approves.");
             await Reviewing.ApproveAsync(_app.Services, requestId);
@@ -170,20 +161,8 @@ public sealed class MailFlowTests : IAsyncLifetime
             await db.Users.Where(u => u.Email == DemoAccounts.Resident).ExecuteUpdateAsync(s => s.SetProperty(u => u.Language, "es"));
         }
 
-        Guid requestId;
-        await using (var scope = _app.Services.CreateAsyncScope())
-        await using (var db = _app.CreateDbContext())
-        {
-            var officerId = await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync();
-            var now = DateTime.UtcNow;
-            requestId = await scope.ServiceProvider.GetRequiredService<AgencyRequestService>().FileAsync(Principals.For(officerId, Roles.Officer), new FootageRequestInput
-            {
-                CaseNumber = "MAIL-ES", IncidentType = IncidentType.HitAndRun, Description = "A cyclist was hit.", OfficerContact = "desk",
-                CenterLatitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLatitude, CenterLongitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLongitude,
-                RadiusMeters = 640, WindowStart = now.AddHours(-5), WindowEnd = now.AddHours(-4), ExpiresInDays = 7,
-            });
-            await Reviewing.ApproveAsync(_app.Services, requestId);
-        }
+        var requestId = await FileHitAndRunAsync("MAIL-ES");
+        await Reviewing.ApproveAsync(_app.Services, requestId);
 
         await using var check = _app.CreateDbContext();
         var reached = await check.RequestNotices.Where(n => n.RequestId == requestId).Select(n => n.Resident!.Email!).ToListAsync();
@@ -200,6 +179,21 @@ public sealed class MailFlowTests : IAsyncLifetime
         var other = await _smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == english && (m.Subject ?? "").Contains("Larkspur Bay Police Department"));
         Assert.Equal("Larkspur Bay Police Department asks for camera footage (hit and run)", other.Subject);
         Assert.Contains("<html lang=\"en\">", other.HtmlBody);
+    }
+
+    /// <summary>The demo officer files a hit-and-run request over the demo city's centre (640 m), which reaches several residents once approved.</summary>
+    private async Task<Guid> FileHitAndRunAsync(string caseNumber)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        await using var db = _app.CreateDbContext();
+        var officerId = await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync();
+        var now = DateTime.UtcNow;
+        return await scope.ServiceProvider.GetRequiredService<AgencyRequestService>().FileAsync(Principals.For(officerId, Roles.Officer), new FootageRequestInput
+        {
+            CaseNumber = caseNumber, IncidentType = IncidentType.HitAndRun, Description = "A cyclist was hit.", OfficerContact = "desk",
+            CenterLatitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLatitude, CenterLongitude = global::ConsentDashboard.Infrastructure.Seeding.DemoCity.CenterLongitude,
+            RadiusMeters = 640, WindowStart = now.AddHours(-5), WindowEnd = now.AddHours(-4), ExpiresInDays = 7,
+        });
     }
 
     [Fact]
