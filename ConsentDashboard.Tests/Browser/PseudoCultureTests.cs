@@ -109,6 +109,11 @@ public sealed class PseudoCultureTests(PseudoCultureBrowserFixture browser) : IC
                 problems.AddRange(await LeftOverAsync(page, path));
             }
 
+            // Another role's page: the notice that says it is not for this account.
+            await page.GotoAsync("/audit");
+            await Assertions.Expect(page.Locator("h1")).ToBeVisibleAsync();
+            problems.AddRange(await LeftOverAsync(page, "/audit as a resident"));
+
             await page.GotoAsync("/Account/Manage/ChangePassword");
             await page.Locator("button.btn-primary[type=submit]").ClickAsync();
             await Assertions.Expect(page.Locator(".validation-message").First).ToBeVisibleAsync();
