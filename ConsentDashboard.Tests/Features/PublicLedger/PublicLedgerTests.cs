@@ -20,7 +20,7 @@ public sealed class PublicLedgerTests : IAsyncLifetime
     private static readonly string[] RequestFields =
         ["id", "agency", "incidentType", "filed", "windowDay", "approximateLatitude", "approximateLongitude", "radiusMeters", "status", "closingDate"];
 
-    private readonly AppFactory _app = new();
+    private readonly FakeTimeAppFactory _app = new();
 
     public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
@@ -68,6 +68,9 @@ public sealed class PublicLedgerTests : IAsyncLifetime
     [Fact]
     public async Task DeclinesIgnoresAndShares_ChangeOnlyTheSuppressedMonthlyClipTotals()
     {
+        // Mid-month, so the demo's requests (hours old) and the share below fall in one month whatever day the test runs.
+        var now = DateTimeOffset.UtcNow;
+        _app.Time.SetUtcNow(new DateTimeOffset(now.Year, now.Month, 15, 12, 0, 0, TimeSpan.Zero).AddMonths(1));
         using var anonymous = _app.CreateBrowserlessClient();
         var before = await anonymous.GetStringAsync("/public/requests.json");
 
