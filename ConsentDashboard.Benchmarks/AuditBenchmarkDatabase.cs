@@ -25,8 +25,8 @@ public static class AuditBenchmarkDatabase
         if (File.Exists(database.Path + ".audit-ready"))
         {
             // A chain generated before the Merkle tree existed gets its tree, as the app builds it at start.
-            await using var db = database.CreateDbContext();
-            await AuditTree.CompleteAsync(db, new AuditLog(TimeProvider.System));
+            await using var log = new AuditLog(database, TimeProvider.System);
+            await AuditTree.CompleteAsync(log);
             return database;
         }
 
@@ -114,9 +114,9 @@ public static class AuditBenchmarkDatabase
             await analyze.ExecuteNonQueryAsync();
         }
 
-        await using (var db = database.CreateDbContext())
+        await using (var log = new AuditLog(database, TimeProvider.System))
         {
-            await AuditTree.CompleteAsync(db, new AuditLog(TimeProvider.System));
+            await AuditTree.CompleteAsync(log);
         }
 
         await File.WriteAllTextAsync(database.Path + ".audit-ready", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));

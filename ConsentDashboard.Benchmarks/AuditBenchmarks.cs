@@ -9,35 +9,6 @@ using Microsoft.Extensions.Options;
 
 namespace ConsentDashboard.Benchmarks;
 
-/// <summary>Appending with durable commits, one entry per transaction as the features do.</summary>
-[SimpleJob(warmupCount: 2, iterationCount: 10)]
-[MedianColumn]
-public class AuditAppendBenchmarks
-{
-    private const int PerInvoke = 50;
-    private BenchmarkDatabase _database = null!;
-    private AuditLog _log = null!;
-
-    [GlobalSetup]
-    public async Task SetupAsync()
-    {
-        _database = await BenchmarkDatabase.OpenAsync(1000, 1000, $"append-{Guid.NewGuid():N}");
-        _log = new AuditLog(TimeProvider.System);
-    }
-
-    [Benchmark(OperationsPerInvoke = PerInvoke, Description = "append one entry, committed (per entry)")]
-    public async Task AppendAsync()
-    {
-        for (var i = 0; i < PerInvoke; i++)
-        {
-            await using var db = _database.CreateDbContext();
-            await using var audit = await _log.BeginAsync(db);
-            await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}", new RequestExpired(1, "BENCH", DateTime.UtcNow));
-            await audit.CommitAsync();
-        }
-    }
-}
-
 /// <summary>Full verification of a million-entry chain, streamed in sequence order.</summary>
 [SimpleJob(warmupCount: 1, iterationCount: 5)]
 [MedianColumn]
@@ -121,7 +92,7 @@ public class AuditGridBenchmarks
         var signer = new AuditCheckpointSigner(dataFolder);
         var witness = new AuditWitnessFolder(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditWitnessFolder>.Instance);
-        _service = new AuditLogService(database, new AuditLog(TimeProvider.System), pseudonyms, signer, new AuditCheckpoints(database, signer, witness, TimeProvider.System),
+        _service = new AuditLogService(database, new AuditLog(database, TimeProvider.System), pseudonyms, signer, new AuditCheckpoints(database, signer, witness, TimeProvider.System),
             witness, new PerUserLimit(Options.Create(new RateLimitOptions())),
             new Microsoft.Extensions.Localization.StringLocalizer<AppText>(new Microsoft.Extensions.Localization.ResourceManagerStringLocalizerFactory(
                 Options.Create(new Microsoft.Extensions.Localization.LocalizationOptions { ResourcesPath = "Resources" }), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)),

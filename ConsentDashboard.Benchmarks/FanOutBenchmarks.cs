@@ -32,7 +32,7 @@ public class FanOutBenchmarks
     public async Task SetupAsync()
     {
         _database = await BenchmarkDatabase.OpenAsync(Cameras, Math.Max(1000, Cameras / 10));
-        _auditLog = new AuditLog(TimeProvider.System);
+        _auditLog = new AuditLog(_database, TimeProvider.System);
         var random = new Random(7);
         _centres = Enumerable.Range(0, 64).Select(_ => (
             BenchmarkDatabase.CenterLatitude + (random.NextDouble() - 0.5) * BenchmarkDatabase.LatitudeSpan * 0.9,
@@ -45,19 +45,29 @@ public class FanOutBenchmarks
     public async Task<int> FanOutAsync()
     {
         var (latitude, longitude) = NextCentre();
-        await using var db = _database.CreateDbContext();
-        await using var audit = await _auditLog.BeginAsync(db);
-        var now = DateTime.UtcNow;
-        var request = new FootageRequest
+        var notified = 0;
+        try
         {
-            Id = Guid.NewGuid(), AgencyId = 1, OfficerId = await db.Users.Select(u => u.Id).FirstAsync(), CaseNumber = "BENCH", IncidentType = IncidentType.Burglary,
-            Description = "Benchmark", OfficerContact = "desk", CenterLatitude = latitude, CenterLongitude = longitude, RadiusMeters = RadiusMeters,
-            WindowStart = now.AddHours(-3), WindowEnd = now.AddHours(-2), CreatedAt = now, ExpiresAt = now.AddDays(7), Status = RequestStatus.Open,
-        };
-        var notified = await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request);
-        await db.SaveChangesAsync();
-        // Disposing the scope without committing rolls the request, notices and entry back.
-        return notified.Count;
+            await _auditLog.WriteAsync(async (db, audit, _) =>
+            {
+                var now = DateTime.UtcNow;
+                var request = new FootageRequest
+                {
+                    Id = Guid.NewGuid(), AgencyId = 1, OfficerId = await db.Users.Select(u => u.Id).FirstAsync(), CaseNumber = "BENCH", IncidentType = IncidentType.Burglary,
+                    Description = "Benchmark", OfficerContact = "desk", CenterLatitude = latitude, CenterLongitude = longitude, RadiusMeters = RadiusMeters,
+                    WindowStart = now.AddHours(-3), WindowEnd = now.AddHours(-2), CreatedAt = now, ExpiresAt = now.AddDays(7), Status = RequestStatus.Open,
+                };
+                notified = (await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request)).Count;
+                await db.SaveChangesAsync();
+                // Failing the unit after its writes rolls the request, notices and entry back, so every run sees the same database.
+                throw new RolledBack();
+            });
+        }
+        catch (RolledBack)
+        {
+        }
+
+        return notified;
     }
 
     [Benchmark(Baseline = true, Description = "baseline: full scan + haversine")]
@@ -76,3 +86,6 @@ public class FanOutBenchmarks
             .Count();
     }
 }
+
+/// <summary>Thrown by a benchmark's unit to undo its writes.</summary>
+internal sealed class RolledBack : Exception;

@@ -67,36 +67,36 @@ public sealed class AuditWorld : IDisposable
         AuditorId = auditor.Id;
         await db.SaveChangesAsync();
 
-        await using var audit = await AuditLog.BeginAsync(db);
-        for (var i = 0; i < count; i++)
+        await AuditLog.WriteAsync(async (db, audit, _) =>
         {
-            Time.Advance(TimeSpan.FromMinutes(random.Next(1, 400)));
-            var agency = Agencies[random.Next(Agencies.Count)].Id;
-            var caseNumber = Cases[random.Next(Cases.Length)];
-            var resident = Residents[random.Next(Residents.Count)].Id;
-            var basis = random.Next(10) switch { < 7 => LegalBasis.Consent, < 9 => LegalBasis.Warrant, _ => LegalBasis.Emergency };
-            switch (random.Next(6))
+            for (var i = 0; i < count; i++)
             {
-                case 0:
-                    await audit.AppendAsync($"user:{officer.Id}", $"request:{Guid.NewGuid()}",
-                        SampleEvents.Request(agency, caseNumber, notified: random.Next(0, 40)));
-                    break;
-                case 1 or 2:
-                    await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Disclosure(agency, caseNumber, basis, resident));
-                    break;
-                case 3:
-                    await audit.AppendAsync($"user:{officer.Id}", $"disclosure:{Guid.NewGuid()}", SampleEvents.View(agency, caseNumber, basis, resident));
-                    break;
-                case 4:
-                    await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Revocation(agency, caseNumber, basis, resident));
-                    break;
-                default:
-                    await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}", new RequestExpired(agency, caseNumber, Time.GetUtcNow().UtcDateTime));
-                    break;
+                Time.Advance(TimeSpan.FromMinutes(random.Next(1, 400)));
+                var agency = Agencies[random.Next(Agencies.Count)].Id;
+                var caseNumber = Cases[random.Next(Cases.Length)];
+                var resident = Residents[random.Next(Residents.Count)].Id;
+                var basis = random.Next(10) switch { < 7 => LegalBasis.Consent, < 9 => LegalBasis.Warrant, _ => LegalBasis.Emergency };
+                switch (random.Next(6))
+                {
+                    case 0:
+                        await audit.AppendAsync($"user:{officer.Id}", $"request:{Guid.NewGuid()}",
+                            SampleEvents.Request(agency, caseNumber, notified: random.Next(0, 40)));
+                        break;
+                    case 1 or 2:
+                        await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Disclosure(agency, caseNumber, basis, resident));
+                        break;
+                    case 3:
+                        await audit.AppendAsync($"user:{officer.Id}", $"disclosure:{Guid.NewGuid()}", SampleEvents.View(agency, caseNumber, basis, resident));
+                        break;
+                    case 4:
+                        await audit.AppendAsync($"user:{resident}", $"disclosure:{Guid.NewGuid()}", SampleEvents.Revocation(agency, caseNumber, basis, resident));
+                        break;
+                    default:
+                        await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}", new RequestExpired(agency, caseNumber, Time.GetUtcNow().UtcDateTime));
+                        break;
+                }
             }
-        }
-
-        await audit.CommitAsync();
+        });
     }
 
     public async Task<List<AuditEntry>> AllEntriesAsync()

@@ -247,7 +247,7 @@ public static class ConsentDashboardSetup
             }
 
             // A log written before the Merkle tree existed gets its tree now, before anything appends.
-            var added = await AuditTree.CompleteAsync(db, services.GetRequiredService<AuditLog>());
+            var added = await AuditTree.CompleteAsync(services.GetRequiredService<AuditLog>());
             if (added > 0)
             {
                 services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(AuditTree)).LogInformation("Built {Count} nodes of the audit log's Merkle tree.", added);

@@ -35,13 +35,11 @@ public sealed class PersonalDataTests : IAsyncLifetime
     [Fact]
     public async Task TheDownload_HoldsProfileCamerasClipsNoticesAndDisclosures_WithTheAnswerAndEveryAgencyView()
     {
-        await using (var db = _scenario.Database.CreateDbContext())
-        await using (var audit = await _scenario.AuditLog.BeginAsync(db))
+        await _scenario.AuditLog.WriteAsync(async (db, audit, _) =>
         {
             var disclosure = await db.Disclosures.Include(d => d.Request).SingleAsync();
             await audit.AppendAsync(AuditActors.User(_scenario.Officer.Id), $"disclosure:{disclosure.Id}", ClipViewed.Of(disclosure));
-            await audit.CommitAsync();
-        }
+        });
 
         using var document = JsonDocument.Parse(await Service.ExportAsync(_scenario.ResidentA.Id));
         var root = document.RootElement;

@@ -21,14 +21,14 @@ public sealed class AuditExportTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await using var db = _app.CreateDbContext();
-        await using var audit = await _app.Services.GetRequiredService<AuditLog>().BeginAsync(db);
-        for (var i = 0; i < Generated; i++)
+        await _app.Services.GetRequiredService<AuditLog>().WriteAsync(async (db, audit, _) =>
         {
-            await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}",
-                new RequestExpired(1, i % 100 == 0 ? RareCase : "EXP-COMMON", DateTime.UnixEpoch.AddDays(i)));
-        }
-
-        await audit.CommitAsync();
+            for (var i = 0; i < Generated; i++)
+            {
+                await audit.AppendAsync(AuditActors.System, $"request:{Guid.NewGuid()}",
+                    new RequestExpired(1, i % 100 == 0 ? RareCase : "EXP-COMMON", DateTime.UnixEpoch.AddDays(i)));
+            }
+        });
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -100,25 +100,26 @@ public sealed class TransparencyReportServiceTests : IAsyncLifetime
         _reports = _world.Database.Get<TransparencyReportService>();
         _agencyId = _world.Agencies[0].Id;
         await using var db = _world.Database.CreateDbContext();
-        await using var audit = await _world.AuditLog.BeginAsync(db);
-        // March: 12 requests notifying 5 each, 30 clips by consent from 14 residents, 2 by warrant, 1 revocation.
-        _world.Time.SetUtcNow(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
-        for (var i = 0; i < 12; i++)
+        await _world.AuditLog.WriteAsync(async (db, audit, _) =>
         {
-            await audit.AppendAsync("user:officer", $"request:{i}", SampleEvents.Request(_agencyId, "M", notified: 5));
-        }
+            // March: 12 requests notifying 5 each, 30 clips by consent from 14 residents, 2 by warrant, 1 revocation.
+            _world.Time.SetUtcNow(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
+            for (var i = 0; i < 12; i++)
+            {
+                await audit.AppendAsync("user:officer", $"request:{i}", SampleEvents.Request(_agencyId, "M", notified: 5));
+            }
 
-        for (var i = 0; i < 32; i++)
-        {
-            var resident = $"resident-{i % 14}";
-            await audit.AppendAsync($"user:{resident}", $"disclosure:{i}",
-                SampleEvents.Disclosure(_agencyId, "M", i < 30 ? LegalBasis.Consent : LegalBasis.Warrant, resident));
-        }
+            for (var i = 0; i < 32; i++)
+            {
+                var resident = $"resident-{i % 14}";
+                await audit.AppendAsync($"user:{resident}", $"disclosure:{i}",
+                    SampleEvents.Disclosure(_agencyId, "M", i < 30 ? LegalBasis.Consent : LegalBasis.Warrant, resident));
+            }
 
-        await audit.AppendAsync("user:resident-1", "disclosure:1", SampleEvents.Revocation(_agencyId, null, LegalBasis.Consent, "resident-1"));
-        // Another agency's activity never appears in this agency's report.
-        await audit.AppendAsync("user:officer", "request:x", SampleEvents.Request(_world.Agencies[1].Id, "X", notified: 99));
-        await audit.CommitAsync();
+            await audit.AppendAsync("user:resident-1", "disclosure:1", SampleEvents.Revocation(_agencyId, null, LegalBasis.Consent, "resident-1"));
+            // Another agency's activity never appears in this agency's report.
+            await audit.AppendAsync("user:officer", "request:x", SampleEvents.Request(_world.Agencies[1].Id, "X", notified: 99));
+        });
     }
 
     public ValueTask DisposeAsync()
@@ -144,8 +145,7 @@ public sealed class TransparencyReportServiceTests : IAsyncLifetime
     [Fact]
     public async Task April_CountsReviewsAndLegalDemands_WithTheMedianDelayOnlyOverEnoughDelayedNotices()
     {
-        await using (var db = _world.Database.CreateDbContext())
-        await using (var audit = await _world.AuditLog.BeginAsync(db))
+        await _world.AuditLog.WriteAsync(async (db, audit, _) =>
         {
             // April: 12 requests filed for review, 12 approved notifying 3 each, 12 rejected, 12 warrants of which 11 delayed 10..20 days.
             var at = new DateTime(2026, 4, 10, 12, 0, 0, DateTimeKind.Utc);
@@ -160,8 +160,7 @@ public sealed class TransparencyReportServiceTests : IAsyncLifetime
                     i < 11 ? "Covert investigation." : null, $"resident-{i}"));
             }
 
-            await audit.CommitAsync();
-        }
+        });
 
         var report = (await _reports.BuildAsync(_world.Auditor, _agencyId, 2026))!;
         const int april = 3;

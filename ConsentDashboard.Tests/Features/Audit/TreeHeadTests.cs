@@ -69,11 +69,11 @@ public sealed class TreeHeadTests : IAsyncLifetime
         }
 
         await using var rebuilt = _world.Database.CreateDbContext();
-        var added = await AuditTree.CompleteAsync(rebuilt, _world.AuditLog);
+        var added = await AuditTree.CompleteAsync(_world.AuditLog);
 
         Assert.Equal(100 - System.Numerics.BitOperations.PopCount(100), added);
         Assert.Equal(root, Convert.ToHexStringLower(await AuditTree.RootAsync(rebuilt, 100, CancellationToken.None)));
-        Assert.Equal(0, await AuditTree.CompleteAsync(rebuilt, _world.AuditLog));
+        Assert.Equal(0, await AuditTree.CompleteAsync(_world.AuditLog));
     }
 
     [Fact]
@@ -178,12 +178,10 @@ public sealed class TreeHeadTests : IAsyncLifetime
     public async Task PublicConsistencyProofs_VerifyBetweenPublishedHeads_AndNeverBeyondTheNewest()
     {
         var first = SignedTreeHead.From((await _world.Checkpoints.SignHeadAsync())!)!;
-        await using (var db = _world.Database.CreateDbContext())
-        await using (var audit = await _world.AuditLog.BeginAsync(db))
+        await _world.AuditLog.WriteAsync(async (db, audit, _) =>
         {
             await audit.AppendAsync(AuditActors.System, "request:later", new RequestExpired(_world.Agencies[0].Id, "C-9", DateTime.UtcNow));
-            await audit.CommitAsync();
-        }
+        });
 
         var second = SignedTreeHead.From((await _world.Checkpoints.SignHeadAsync())!)!;
         var log = _world.Database.Get<PublicLogService>();

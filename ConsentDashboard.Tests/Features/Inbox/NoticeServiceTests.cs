@@ -88,7 +88,7 @@ public sealed class NoticeServiceTests : IAsyncLifetime
     public async Task Share_ConcurrentDuplicatesFromTwoServers_DiscloseEachClipOnce()
     {
         // Two app instances (two audit logs, two services) and many tabs sharing the same clip at once.
-        var second = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<NoticeService>(_scenario.Database.Services, new AuditLog(_scenario.Time));
+        var second = Microsoft.Extensions.DependencyInjection.ActivatorUtilities.CreateInstance<NoticeService>(_scenario.Database.Services, new AuditLog(_scenario.Database, _scenario.Time));
         var attempts = Enumerable.Range(0, 12)
             .Select(i => Task.Run(() => (i % 2 == 0 ? _notices : second).ShareAsync(_scenario.UserA, ShareOf(_scenario.ClipA1))))
             .ToList();

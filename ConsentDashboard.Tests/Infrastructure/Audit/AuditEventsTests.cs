@@ -39,12 +39,10 @@ public sealed class AuditEventsTests : IAsyncLifetime
         var type = AuditActions.Records.Single(r => r.Name == action);
         var sample = Sample(type);
 
-        await using (var db = _app.CreateDbContext())
-        await using (var audit = await _app.Get<AuditLog>().BeginAsync(db))
+        await _app.Get<AuditLog>().WriteAsync(async (db, audit, _) =>
         {
             await audit.AppendAsync(AuditActors.System, "test:1", sample);
-            await audit.CommitAsync();
-        }
+        });
 
         await using var check = _app.CreateDbContext();
         var entry = await check.AuditEntries.AsNoTracking().SingleAsync();
@@ -96,12 +94,10 @@ public sealed class AuditEventsTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        await using (var db = _app.CreateDbContext())
-        await using (var audit = await _app.Get<AuditLog>().BeginAsync(db))
+        await _app.Get<AuditLog>().WriteAsync(async (db, audit, _) =>
         {
             await audit.AppendAsync(AuditActors.System, "request:new", SampleEvents.Request(1, "LB-2"));
-            await audit.CommitAsync();
-        }
+        });
 
         await using var check = _app.CreateDbContext();
         var result = await AuditChainVerifier.VerifyAsync(check);
@@ -143,13 +139,11 @@ public sealed class AuditEventsTests : IAsyncLifetime
     [Fact]
     public async Task AnEntryMovedToAnotherResident_IsCaughtAsEdited_ButARemovedResidentColumnOnAnOtherEntryIsToo()
     {
-        await using (var db = _app.CreateDbContext())
-        await using (var audit = await _app.Get<AuditLog>().BeginAsync(db))
+        await _app.Get<AuditLog>().WriteAsync(async (db, audit, _) =>
         {
             await audit.AppendAsync("user:resident-a", "disclosure:1", SampleEvents.Disclosure(1, "C-1", LegalBasis.Consent, "resident-a"));
             await audit.AppendAsync("user:auditor", "log", new LogViewed("none", "sequence"));
-            await audit.CommitAsync();
-        }
+        });
 
         await using var check = _app.CreateDbContext();
         await check.Database.ExecuteSqlRawAsync("""DROP TRIGGER IF EXISTS "AuditEntries_RefuseUpdate";""");

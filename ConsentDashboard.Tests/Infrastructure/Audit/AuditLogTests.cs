@@ -1,5 +1,7 @@
+using System.Globalization;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Infrastructure.Validation;
 using ConsentDashboard.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -29,10 +31,8 @@ public sealed class AuditLogTests : IAsyncLifetime
     {
         for (var i = 1; i <= count; i++)
         {
-            await using var db = _database.CreateDbContext();
-            await using var scope = await _log.BeginAsync(db);
-            await scope.AppendAsync("user:test", $"clip:{i}", new LogViewed($"test {i}", "sequence"));
-            await scope.CommitAsync();
+            var n = i;
+            await _log.WriteAsync((_, audit, _) => audit.AppendAsync("user:test", $"clip:{n}", new LogViewed($"test {n}", "sequence")));
             _time.Advance(TimeSpan.FromSeconds(1));
         }
     }
@@ -198,14 +198,9 @@ public sealed class AuditLogTests : IAsyncLifetime
     public async Task Append_FiftyConcurrentWriters_GiveFiftyConsecutiveSequencesAndAValidChain()
     {
         // Two log instances stand for two app processes: only the database's write lock keeps them in line.
-        var otherProcess = new AuditLog(_time);
-        var appends = Enumerable.Range(1, 50).Select(i => Task.Run(async () =>
-        {
-            await using var db = _database.CreateDbContext();
-            await using var scope = await (i % 2 == 0 ? _log : otherProcess).BeginAsync(db);
-            await scope.AppendAsync("user:test", $"clip:{i}", new LogViewed($"test {i}", "sequence"));
-            await scope.CommitAsync();
-        }));
+        await using var otherProcess = new AuditLog(_database, _time);
+        var appends = Enumerable.Range(1, 50).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? _log : otherProcess).WriteAsync((_, audit, _) => audit.AppendAsync("user:test", $"clip:{i}", new LogViewed($"test {i}", "sequence")))));
 
         await Task.WhenAll(appends);
 
@@ -217,20 +212,115 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(50, result.EntriesChecked);
     }
 
-    [Fact]
-    public async Task Scope_DisposedWithoutCommit_StoresNeitherTheChangeNorTheEntry()
+    /// <summary>Holds the writer inside a first unit until released, so the units queued meanwhile go into one commit.</summary>
+    private async Task<(Task First, TaskCompletionSource Release)> HoldTheWriterAsync()
     {
-        await using (var db = _database.CreateDbContext())
-        await using (var scope = await _log.BeginAsync(db))
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _log.WriteAsync(async (_, audit, _) =>
+        {
+            started.SetResult();
+            await release.Task;
+            await audit.AppendAsync("user:test", "clip:first", new LogViewed("first", "sequence"));
+        });
+        await started.Task;
+        return (first, release);
+    }
+
+    [Fact]
+    public async Task Append_UnitsWaitingTogether_CommitTogether_InTheOrderTheyCame()
+    {
+        var (first, release) = await HoldTheWriterAsync();
+        var commitsBefore = _log.Commits;
+        var waiting = Enumerable.Range(1, 20)
+            .Select(i => _log.WriteAsync((_, audit, _) => audit.AppendAsync("user:test", $"clip:{i}", new LogViewed($"test {i}", "sequence"))))
+            .ToList();
+
+        release.SetResult();
+        await first;
+        var entries = await Task.WhenAll(waiting);
+
+        // One commit for the held unit, one for the twenty that queued behind it.
+        Assert.Equal(commitsBefore + 2, _log.Commits);
+        Assert.Equal(Enumerable.Range(2, 20).Select(i => (long)i), entries.Select(e => e.Sequence));
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => $"clip:{i}"), entries.Select(e => e.Subject));
+        var result = await VerifyAsync();
+        Assert.True(result.IsValid, result.Reason);
+        Assert.Equal(21, result.EntriesChecked);
+    }
+
+    [Fact]
+    public async Task Append_AUnitThatFails_RollsBackAlone_AndTheOthersInItsCommitStay()
+    {
+        var (first, release) = await HoldTheWriterAsync();
+        Task<AuditEntry> Agency(string name, bool fail) => _log.WriteAsync(async (db, audit, _) =>
+        {
+            db.Agencies.Add(new Agency { Name = name, Jurisdiction = "Larkspur Bay", RequiresReview = false });
+            // Written into the shared transaction before failing: only its savepoint can take it back.
+            await db.SaveChangesAsync();
+            var entry = await audit.AppendAsync("user:test", $"agency:{name}", new LogExported(name, "csv"));
+            return fail ? throw new InvalidOperationException("the unit broke") : entry;
+        });
+        var before = Agency("Before PD", fail: false);
+        var failing = Agency("Failing PD", fail: true);
+        var after = Agency("After PD", fail: false);
+
+        release.SetResult();
+        await first;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal("the unit broke", error.Message);
+        Assert.Equal((2L, 3L), ((await before).Sequence, (await after).Sequence));
+        await using var check = _database.CreateDbContext();
+        Assert.Equal(["After PD", "Before PD"], await check.Agencies.Select(a => a.Name).OrderBy(n => n).ToListAsync());
+        Assert.Equal(["clip:first", "agency:Before PD", "agency:After PD"], await check.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Subject).ToListAsync());
+        var result = await VerifyAsync();
+        Assert.True(result.IsValid, result.Reason);
+    }
+
+    [Fact]
+    public async Task Append_AUnitThatThrows_StoresNeitherTheChangeNorTheEntry()
+    {
+        var error = await Assert.ThrowsAsync<ActionRefusedException>(() => _log.WriteAsync(async (db, audit, _) =>
         {
             db.Agencies.Add(new Agency { Name = "Rolled Back PD", Jurisdiction = "Nowhere", RequiresReview = false });
-            await scope.AppendAsync("user:test", "agency:new", new LogExported("none", "csv"));
-            await db.SaveChangesAsync();
-        }
+            await audit.AppendAsync("user:test", "agency:new", new LogExported("none", "csv"));
+            throw new ActionRefusedException("Refused halfway.");
+        }));
 
+        Assert.Equal("Refused halfway.", error.Message);
         await using var check = _database.CreateDbContext();
         Assert.Equal(0, await check.AuditEntries.CountAsync());
         Assert.Equal(0, await check.Agencies.CountAsync());
+    }
+
+    [Fact]
+    public async Task Append_EachUnitRunsInItsCallersLanguage_EvenInOneCommit()
+    {
+        var (first, release) = await HoldTheWriterAsync();
+        Task<string> LanguageOf(string culture)
+        {
+            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(culture);
+            return _log.WriteAsync((_, _, _) => Task.FromResult(CultureInfo.CurrentUICulture.Name));
+        }
+
+        var spanish = LanguageOf("es");
+        var english = LanguageOf("en");
+        release.SetResult();
+        await first;
+
+        Assert.Equal(("es", "en"), (await spanish, await english));
+    }
+
+    [Fact]
+    public async Task Append_AUnitCannotStartAnother()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _log.WriteAsync((_, _, _) =>
+            _log.WriteAsync((_, audit, _) => audit.AppendAsync("user:test", "clip:nested", new LogViewed("nested", "sequence")))));
+
+        Assert.Contains("cannot start another", error.Message);
+        await using var check = _database.CreateDbContext();
+        Assert.Equal(0, await check.AuditEntries.CountAsync());
     }
 
     [Fact]

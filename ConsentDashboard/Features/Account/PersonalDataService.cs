@@ -106,9 +106,10 @@ public sealed class PersonalDataService(IServiceScopeFactory scopes, AuditLog au
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        List<string> storageKeys;
-        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
+        var storageKeys = await auditLog.WriteAsync(async (_, audit, cancellationToken) =>
         {
+            // Identity deletes the account through the scope's context: it joins the unit, so all of it commits as one.
+            await audit.EnlistAsync(db, cancellationToken);
             var disclosures = await db.Disclosures.Include(d => d.Request).Include(d => d.LegalDemand).Where(d => d.ResidentId == userId).ToListAsync(cancellationToken);
             var live = disclosures.Where(d => d.IsLiveAt(now)).ToList();
             foreach (var disclosure in live)
@@ -119,7 +120,6 @@ public sealed class PersonalDataService(IServiceScopeFactory scopes, AuditLog au
 
             var clips = await db.Clips.Where(c => c.Camera!.OwnerId == userId).ToListAsync(cancellationToken);
             var cameras = await db.Cameras.Where(c => c.OwnerId == userId).ToListAsync(cancellationToken);
-            storageKeys = clips.Select(c => c.StorageKey).ToList();
             await audit.AppendAsync(AuditActors.User(userId), $"account:{userId}", new AccountDeleted(userId, live.Count, cameras.Count, clips.Count), cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
 
@@ -135,8 +135,8 @@ public sealed class PersonalDataService(IServiceScopeFactory scopes, AuditLog au
                 throw new ActionRefusedException(string.Join(" ", deleted.Errors.Select(e => e.Description)));
             }
 
-            await audit.CommitAsync(cancellationToken);
-        }
+            return clips.Select(c => c.StorageKey).ToList();
+        }, cancellationToken);
 
         // Bytes go after the rows are gone for good; bytes another clip still uses (the same video) stay.
         await using var check = scope.ServiceProvider.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContext();

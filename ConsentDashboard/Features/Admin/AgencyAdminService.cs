@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ConsentDashboard.Features.Admin;
 
 /// <summary>An admin creates, changes, deactivates and reactivates agencies; every change is an audit entry.</summary>
-public sealed class AgencyAdminService(IDbContextFactory<ApplicationDbContext> dbFactory, AuditLog auditLog, IValidator<AgencyInput> validator)
+public sealed class AgencyAdminService(AuditLog auditLog, IValidator<AgencyInput> validator)
 {
     public const string NotFound = "This agency does not exist.";
 
@@ -17,35 +17,35 @@ public sealed class AgencyAdminService(IDbContextFactory<ApplicationDbContext> d
     public async Task<int> SaveAsync(ClaimsPrincipal user, AgencyInput input, CancellationToken cancellationToken = default)
     {
         var adminId = user.RequireRole(Roles.Admin);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        // Inside the write lock, so two admins cannot both take one name.
-        await validator.EnsureValidAsync(input, cancellationToken);
-        var contact = string.IsNullOrWhiteSpace(input.ContactEmail) ? null : input.ContactEmail.Trim();
-        Agency agency;
-        if (input.Id is { } id)
+        return await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            agency = await db.Agencies.FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new ActionRefusedException(NotFound);
-            agency.Name = input.Name.Trim();
-            agency.Jurisdiction = input.Jurisdiction.Trim();
-            agency.ContactEmail = contact;
-            agency.RequiresReview = input.RequiresReview;
-            await db.SaveChangesAsync(cancellationToken);
-            await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
-                new AgencyChanged(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.IsActive, agency.RequiresReview), cancellationToken: cancellationToken);
-        }
-        else
-        {
-            agency = new Agency { Name = input.Name.Trim(), Jurisdiction = input.Jurisdiction.Trim(), ContactEmail = contact, IsActive = true, RequiresReview = input.RequiresReview };
-            db.Agencies.Add(agency);
-            // The id the entry names exists only once the row is written; the transaction still holds both.
-            await db.SaveChangesAsync(cancellationToken);
-            await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
-                new AgencyCreated(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.RequiresReview), cancellationToken: cancellationToken);
-        }
+            // Inside the write lock, so two admins cannot both take one name.
+            await validator.EnsureValidAsync(input, db, cancellationToken);
+            var contact = string.IsNullOrWhiteSpace(input.ContactEmail) ? null : input.ContactEmail.Trim();
+            Agency agency;
+            if (input.Id is { } id)
+            {
+                agency = await db.Agencies.FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new ActionRefusedException(NotFound);
+                agency.Name = input.Name.Trim();
+                agency.Jurisdiction = input.Jurisdiction.Trim();
+                agency.ContactEmail = contact;
+                agency.RequiresReview = input.RequiresReview;
+                await db.SaveChangesAsync(cancellationToken);
+                await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
+                    new AgencyChanged(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.IsActive, agency.RequiresReview), cancellationToken: cancellationToken);
+            }
+            else
+            {
+                agency = new Agency { Name = input.Name.Trim(), Jurisdiction = input.Jurisdiction.Trim(), ContactEmail = contact, IsActive = true, RequiresReview = input.RequiresReview };
+                db.Agencies.Add(agency);
+                // The id the entry names exists only once the row is written; the transaction still holds both.
+                await db.SaveChangesAsync(cancellationToken);
+                await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
+                    new AgencyCreated(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.RequiresReview), cancellationToken: cancellationToken);
+            }
 
-        await audit.CommitAsync(cancellationToken);
-        return agency.Id;
+            return agency.Id;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -55,17 +55,17 @@ public sealed class AgencyAdminService(IDbContextFactory<ApplicationDbContext> d
     public async Task SetActiveAsync(ClaimsPrincipal user, int agencyId, bool active, CancellationToken cancellationToken = default)
     {
         var adminId = user.RequireRole(Roles.Admin);
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var agency = await db.Agencies.FirstOrDefaultAsync(a => a.Id == agencyId, cancellationToken) ?? throw new ActionRefusedException(NotFound);
-        if (agency.IsActive == active)
+        await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            throw new ActionRefusedException(active ? $"{agency.Name} is already active." : $"{agency.Name} is already deactivated.");
-        }
+            var agency = await db.Agencies.FirstOrDefaultAsync(a => a.Id == agencyId, cancellationToken) ?? throw new ActionRefusedException(NotFound);
+            if (agency.IsActive == active)
+            {
+                throw new ActionRefusedException(active ? $"{agency.Name} is already active." : $"{agency.Name} is already deactivated.");
+            }
 
-        agency.IsActive = active;
-        await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
-            new AgencyChanged(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.IsActive, agency.RequiresReview), cancellationToken: cancellationToken);
-        await audit.CommitAsync(cancellationToken);
+            agency.IsActive = active;
+            await audit.AppendAsync(AuditActors.User(adminId), $"agency:{agency.Id}",
+                new AgencyChanged(agency.Id, agency.Name, agency.Jurisdiction, agency.ContactEmail, agency.IsActive, agency.RequiresReview), cancellationToken: cancellationToken);
+        }, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using ConsentDashboard.Infrastructure.Validation;
 using ConsentDashboard.Data;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -27,12 +28,11 @@ public sealed class AgencyInputValidator : AbstractValidator<AgencyInput>
         RuleFor(a => a.Name).Cascade(CascadeMode.Stop)
             .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => text["Enter the agency's name."])
             .MaximumLength(200).WithMessage(_ => text["Keep the name to 200 characters."])
-            .MustAsync(async (input, name, cancellationToken) =>
+            .MustAsync((input, name, context, cancellationToken) => context.ReadAsync(dbFactory, async db =>
             {
-                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                 var trimmed = name.Trim();
                 return !await db.Agencies.AnyAsync(a => a.Name == trimmed && a.Id != input.Id, cancellationToken);
-            })
+            }, cancellationToken))
             .WithMessage(_ => text["Another agency already has this name."]);
         RuleFor(a => a.Jurisdiction).Cascade(CascadeMode.Stop)
             .Must(j => !string.IsNullOrWhiteSpace(j)).WithMessage(_ => text["Enter the jurisdiction, such as the city or county."])

@@ -53,18 +53,18 @@ public sealed class StaffAccounts(
                 : $"{email} already has an account as {string.Join(", ", roles.DefaultIfEmpty("a resident")).ToLowerInvariant()}; an admin needs an address of its own.");
         }
 
-        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var admin = NewAccount(email, name, agencyId: null);
-        admin.EmailConfirmed = true;
-        Check(password is null ? await users.CreateAsync(admin) : await users.CreateAsync(admin, password));
-        Check(await users.AddToRoleAsync(admin, Roles.Admin));
-        await audit.AppendAsync(AuditActors.CommandLine, $"account:{admin.Id}", new AdminCreated(admin.Id, admin.DisplayName), cancellationToken: cancellationToken);
-        var link = password is null
-            ? await scope.ServiceProvider.GetRequiredService<StaffPasswordLinks>().CreateAsync(admin, PasswordLinkKind.FirstAdmin)
-            : null;
-        await audit.CommitAsync(cancellationToken);
-        return link;
+        return await auditLog.WriteAsync(async (_, audit, cancellationToken) =>
+        {
+            await audit.EnlistAsync(scope.ServiceProvider.GetRequiredService<ApplicationDbContext>(), cancellationToken);
+            var admin = NewAccount(email, name, agencyId: null);
+            admin.EmailConfirmed = true;
+            Check(password is null ? await users.CreateAsync(admin) : await users.CreateAsync(admin, password));
+            Check(await users.AddToRoleAsync(admin, Roles.Admin));
+            await audit.AppendAsync(AuditActors.CommandLine, $"account:{admin.Id}", new AdminCreated(admin.Id, admin.DisplayName), cancellationToken: cancellationToken);
+            return password is null
+                ? await scope.ServiceProvider.GetRequiredService<StaffPasswordLinks>().CreateAsync(admin, PasswordLinkKind.FirstAdmin)
+                : null;
+        }, cancellationToken);
     }
 
     /// <summary>Creates the account without a password and e-mails the invitee a link to choose one (valid 72 hours).</summary>
@@ -73,19 +73,21 @@ public sealed class StaffAccounts(
         var adminId = user.RequireRole(Roles.Admin);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        // Inside the write lock, so two admins inviting one address cannot both succeed.
-        await inviteValidator.EnsureValidAsync(input, cancellationToken);
-        var account = NewAccount(input.Email.Trim(), input.DisplayName.Trim(), input.Role == Roles.Officer ? input.AgencyId : null);
-        Check(await users.CreateAsync(account));
-        Check(await users.AddToRoleAsync(account, input.Role!));
-        await audit.AppendAsync(AuditActors.User(adminId), $"account:{account.Id}",
-            new StaffInvited(account.Id, account.DisplayName, input.Role!, account.AgencyId), cancellationToken: cancellationToken);
-        await QueueInvitationAsync(scope.ServiceProvider, db, account, input.Role!);
-        await audit.CommitAsync(cancellationToken);
+        var accountId = await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
+        {
+            await audit.EnlistAsync(scope.ServiceProvider.GetRequiredService<ApplicationDbContext>(), cancellationToken);
+            // Inside the write lock, so two admins inviting one address cannot both succeed.
+            await inviteValidator.EnsureValidAsync(input, db, cancellationToken);
+            var account = NewAccount(input.Email.Trim(), input.DisplayName.Trim(), input.Role == Roles.Officer ? input.AgencyId : null);
+            Check(await users.CreateAsync(account));
+            Check(await users.AddToRoleAsync(account, input.Role!));
+            await audit.AppendAsync(AuditActors.User(adminId), $"account:{account.Id}",
+                new StaffInvited(account.Id, account.DisplayName, input.Role!, account.AgencyId), cancellationToken: cancellationToken);
+            await QueueInvitationAsync(scope.ServiceProvider, db, account, input.Role!);
+            return account.Id;
+        }, cancellationToken);
         outbox.Wake();
-        return account.Id;
+        return accountId;
     }
 
     /// <summary>
@@ -141,30 +143,31 @@ public sealed class StaffAccounts(
         var adminId = user.RequireRole(Roles.Admin);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var (account, role) = await StaffAsync(users, staffId);
-        if ((account.DisabledAt is not null) == disabled)
+        await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            throw new ActionRefusedException(disabled ? $"{account.DisplayName}'s account is already disabled." : $"{account.DisplayName}'s account is already enabled.");
-        }
+            await audit.EnlistAsync(scope.ServiceProvider.GetRequiredService<ApplicationDbContext>(), cancellationToken);
+            var (account, role) = await StaffAsync(users, staffId);
+            if ((account.DisabledAt is not null) == disabled)
+            {
+                throw new ActionRefusedException(disabled ? $"{account.DisplayName}'s account is already disabled." : $"{account.DisplayName}'s account is already enabled.");
+            }
 
-        if (disabled && role == Roles.Admin
-            && !await db.MembersOf([Roles.Admin]).AnyAsync(m => m.Account.Id != account.Id && m.Account.DisabledAt == null, cancellationToken))
-        {
-            throw new ActionRefusedException("This is the last active admin account; enable or invite another admin first.");
-        }
+            if (disabled && role == Roles.Admin
+                && !await db.MembersOf([Roles.Admin]).AnyAsync(m => m.Account.Id != account.Id && m.Account.DisabledAt == null, cancellationToken))
+            {
+                throw new ActionRefusedException("This is the last active admin account; enable or invite another admin first.");
+            }
 
-        account.DisabledAt = disabled ? time.GetUtcNow().UtcDateTime : null;
-        account.LockoutEnabled = true;
-        account.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
-        Check(await users.UpdateAsync(account));
-        Check(await users.UpdateSecurityStampAsync(account));
-        AuditEvent entry = disabled
-            ? new StaffDisabled(account.Id, account.DisplayName, role, account.AgencyId)
-            : new StaffEnabled(account.Id, account.DisplayName, role, account.AgencyId);
-        await audit.AppendAsync(AuditActors.User(adminId), $"account:{account.Id}", entry, cancellationToken: cancellationToken);
-        await audit.CommitAsync(cancellationToken);
+            account.DisabledAt = disabled ? time.GetUtcNow().UtcDateTime : null;
+            account.LockoutEnabled = true;
+            account.LockoutEnd = disabled ? DateTimeOffset.MaxValue : null;
+            Check(await users.UpdateAsync(account));
+            Check(await users.UpdateSecurityStampAsync(account));
+            AuditEvent entry = disabled
+                ? new StaffDisabled(account.Id, account.DisplayName, role, account.AgencyId)
+                : new StaffEnabled(account.Id, account.DisplayName, role, account.AgencyId);
+            await audit.AppendAsync(AuditActors.User(adminId), $"account:{account.Id}", entry, cancellationToken: cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>Moves an officer to another active agency: from now on they see that agency's requests and footage only.</summary>
@@ -173,31 +176,32 @@ public sealed class StaffAccounts(
         var adminId = user.RequireRole(Roles.Admin);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var db = scope.ServiceProvider.GetRequiredService<ApplicationDbContext>();
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var (account, role) = await StaffAsync(users, staffId);
-        if (role != Roles.Officer || account.AgencyId is not { } from)
+        await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            throw new ActionRefusedException("Only an officer belongs to an agency.");
-        }
+            await audit.EnlistAsync(scope.ServiceProvider.GetRequiredService<ApplicationDbContext>(), cancellationToken);
+            var (account, role) = await StaffAsync(users, staffId);
+            if (role != Roles.Officer || account.AgencyId is not { } from)
+            {
+                throw new ActionRefusedException("Only an officer belongs to an agency.");
+            }
 
-        if (from == agencyId)
-        {
-            throw new ActionRefusedException($"{account.DisplayName} already belongs to this agency.");
-        }
+            if (from == agencyId)
+            {
+                throw new ActionRefusedException($"{account.DisplayName} already belongs to this agency.");
+            }
 
-        if (!await db.Agencies.AnyAsync(a => a.Id == agencyId && a.IsActive, cancellationToken))
-        {
-            throw new ActionRefusedException("Choose an active agency from the list.");
-        }
+            if (!await db.Agencies.AnyAsync(a => a.Id == agencyId && a.IsActive, cancellationToken))
+            {
+                throw new ActionRefusedException("Choose an active agency from the list.");
+            }
 
-        account.AgencyId = agencyId;
-        Check(await users.UpdateAsync(account));
-        // Pages open under the old agency must not keep showing its footage.
-        Check(await users.UpdateSecurityStampAsync(account));
-        await audit.AppendAsync(AuditActors.User(adminId), $"account:{account.Id}", new StaffMoved(account.Id, account.DisplayName, from, agencyId),
-            cancellationToken: cancellationToken);
-        await audit.CommitAsync(cancellationToken);
+            account.AgencyId = agencyId;
+            Check(await users.UpdateAsync(account));
+            // Pages open under the old agency must not keep showing its footage.
+            Check(await users.UpdateSecurityStampAsync(account));
+            await audit.AppendAsync(AuditActors.User(adminId), $"account:{account.Id}", new StaffMoved(account.Id, account.DisplayName, from, agencyId),
+                cancellationToken: cancellationToken);
+        }, cancellationToken);
     }
 
     private ApplicationUser NewAccount(string email, string name, int? agencyId) => new()

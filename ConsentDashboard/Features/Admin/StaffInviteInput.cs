@@ -1,3 +1,4 @@
+using ConsentDashboard.Infrastructure.Validation;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
 using FluentValidation;
@@ -26,12 +27,11 @@ public sealed class StaffInviteInputValidator : AbstractValidator<StaffInviteInp
             .Must(e => !string.IsNullOrWhiteSpace(e)).WithMessage(_ => text["Enter the e-mail address the invitation goes to."])
             .MaximumLength(256).WithMessage(_ => text["Keep the e-mail address to 256 characters."])
             .EmailAddress().WithMessage(_ => text["Enter an e-mail address such as name@police.example."])
-            .MustAsync(async (email, cancellationToken) =>
+            .MustAsync((_, email, context, cancellationToken) => context.ReadAsync(dbFactory, async db =>
             {
-                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                 var normalized = email.Trim().ToUpperInvariant();
                 return !await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken);
-            })
+            }, cancellationToken))
             .WithMessage(_ => text["An account with this e-mail address already exists."]);
         RuleFor(i => i.DisplayName).Cascade(CascadeMode.Stop)
             .Must(n => !string.IsNullOrWhiteSpace(n)).WithMessage(_ => text["Enter the person's name as colleagues and auditors will see it."])

@@ -90,10 +90,11 @@ public sealed class AuditLogService(
 
         if (page == 0)
         {
-            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync(AuditActors.User(auditorId), "log",
-                new LogViewed(Describe(filter), $"{sort.Column}{(sort.Descending ? " desc" : "")}"), cancellationToken: cancellationToken);
-            await audit.CommitAsync(cancellationToken);
+            await auditLog.WriteAsync(async (_, audit, cancellationToken) =>
+            {
+                await audit.AppendAsync(AuditActors.User(auditorId), "log",
+                    new LogViewed(Describe(filter), $"{sort.Column}{(sort.Descending ? " desc" : "")}"), cancellationToken: cancellationToken);
+            }, cancellationToken);
         }
 
         return new AuditRowPage(rows, Math.Min(total, CountCap), total > CountCap, asOf);
@@ -149,11 +150,12 @@ public sealed class AuditLogService(
         var report = await AuditIntegrity.VerifyAsync(db, signer.PublicKeyPem, progress, cancellationToken, logger, trusted);
         try
         {
-            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync(AuditActors.User(auditorId), "log", new LogVerified(
-                report.IsValid, report.Chain.EntriesChecked, report.Chain.HeadSequence, report.FirstFailure?.Sequence, report.FirstFailure?.Kind.ToString(),
-                report.Checkpoint.Sequence, report.Checkpoint.Problem), cancellationToken: cancellationToken);
-            await audit.CommitAsync(cancellationToken);
+            await auditLog.WriteAsync(async (_, audit, cancellationToken) =>
+            {
+                await audit.AppendAsync(AuditActors.User(auditorId), "log", new LogVerified(
+                    report.IsValid, report.Chain.EntriesChecked, report.Chain.HeadSequence, report.FirstFailure?.Sequence, report.FirstFailure?.Kind.ToString(),
+                    report.Checkpoint.Sequence, report.Checkpoint.Problem), cancellationToken: cancellationToken);
+            }, cancellationToken);
         }
         catch (Exception unwritable) when (unwritable is System.Data.Common.DbException or DbUpdateException or InvalidOperationException or ActionRefusedException
             && !report.IsValid)
@@ -223,11 +225,11 @@ public sealed class AuditLogService(
         var checkpoint = await checkpoints.SignHeadAsync(cancellationToken);
         if (checkpoint is not null)
         {
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync(AuditActors.User(auditorId), $"checkpoint:{checkpoint.Sequence}",
-                new CheckpointSigned(checkpoint.Sequence, checkpoint.Hash, checkpoint.KeyId), cancellationToken: cancellationToken);
-            await audit.CommitAsync(cancellationToken);
+            await auditLog.WriteAsync(async (_, audit, cancellationToken) =>
+            {
+                await audit.AppendAsync(AuditActors.User(auditorId), $"checkpoint:{checkpoint.Sequence}",
+                    new CheckpointSigned(checkpoint.Sequence, checkpoint.Hash, checkpoint.KeyId), cancellationToken: cancellationToken);
+            }, cancellationToken);
         }
 
         return checkpoint;
@@ -243,11 +245,10 @@ public sealed class AuditLogService(
         var auditorId = user.RequireRole(Roles.Auditor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var residentId = await ResolveResidentAsync(db, filter, cancellationToken);
-        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
+        await auditLog.WriteAsync(async (_, audit, cancellationToken) =>
         {
             await audit.AppendAsync(AuditActors.User(auditorId), "log", new LogExported(Describe(filter), format), cancellationToken: cancellationToken);
-            await audit.CommitAsync(cancellationToken);
-        }
+        }, cancellationToken);
 
         var labels = await StaffLabelsAsync(db, cancellationToken);
         var entries = db.AuditEntries.AsNoTracking().Apply(filter, residentId).OrderBy(e => e.Sequence).AsAsyncEnumerable();

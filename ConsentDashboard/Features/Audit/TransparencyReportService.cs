@@ -141,11 +141,10 @@ public sealed class TransparencyReportService(
         }
 
         var hidden = SmallCountSuppression.Suppress(counts, Threshold, Relations());
-        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
+        await auditLog.WriteAsync(async (_, audit, cancellationToken) =>
         {
             await audit.AppendAsync(AuditActors.User(auditorId), $"report:{agencyId}:{year}", new ReportViewed(agencyId, year), cancellationToken: cancellationToken);
-            await audit.CommitAsync(cancellationToken);
-        }
+        }, cancellationToken);
 
         return new TransparencyReport(agency.Name, year, Threshold, Columns, counts, hidden, MedianDelay(delays, Threshold));
     }

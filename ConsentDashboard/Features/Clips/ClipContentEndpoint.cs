@@ -72,10 +72,8 @@ public static class ClipContentEndpoint
 
         if (disclosure is not null && (download == true || IsOpening(http.Request)))
         {
-            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await audit.AppendAsync(AuditActors.User(userId), $"disclosure:{disclosure.Id}",
-                download == true ? ClipDownloaded.Of(disclosure) : ClipViewed.Of(disclosure), cancellationToken);
-            await audit.CommitAsync(cancellationToken);
+            await auditLog.WriteAsync((_, audit, cancellationToken) => audit.AppendAsync(AuditActors.User(userId), $"disclosure:{disclosure.Id}",
+                download == true ? ClipDownloaded.Of(disclosure) : ClipViewed.Of(disclosure), cancellationToken), cancellationToken);
         }
 
         // Footage is personal data: no shared cache may keep a copy.

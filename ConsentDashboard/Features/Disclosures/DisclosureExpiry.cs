@@ -14,27 +14,31 @@ public sealed class DisclosureExpiry(IDbContextFactory<ApplicationDbContext> dbF
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var ended = await db.Disclosures
-            .Include(d => d.Request).Include(d => d.LegalDemand)
-            .Where(d => d.ExpiryLoggedAt == null && d.RevokedAt == null)
-            .Where(Disclosure.Live.NotAt(now))
-            .OrderBy(d => d.AccessExpiresAt)
-            .ToListAsync(cancellationToken);
-        if (ended.Count == 0)
+        await using (var reads = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // Nothing to write: the scope rolls back instead of committing an empty transaction every minute.
-            return 0;
+            // Most sweeps find nothing: that is learned without taking the write lock.
+            if (!await Ended(reads, now).AnyAsync(cancellationToken))
+            {
+                return 0;
+            }
         }
 
-        foreach (var disclosure in ended)
+        return await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            disclosure.ExpiryLoggedAt = now;
-            await audit.AppendAsync(AuditActors.System, $"disclosure:{disclosure.Id}", DisclosureExpired.Of(disclosure), cancellationToken);
-        }
+            var ended = await Ended(db, now)
+                .Include(d => d.Request).Include(d => d.LegalDemand)
+                .OrderBy(d => d.AccessExpiresAt)
+                .ToListAsync(cancellationToken);
+            foreach (var disclosure in ended)
+            {
+                disclosure.ExpiryLoggedAt = now;
+                await audit.AppendAsync(AuditActors.System, $"disclosure:{disclosure.Id}", DisclosureExpired.Of(disclosure), cancellationToken);
+            }
 
-        await audit.CommitAsync(cancellationToken);
-        return ended.Count;
+            return ended.Count;
+        }, cancellationToken);
     }
+
+    private static IQueryable<Disclosure> Ended(ApplicationDbContext db, DateTime now) =>
+        db.Disclosures.Where(d => d.ExpiryLoggedAt == null && d.RevokedAt == null).Where(Disclosure.Live.NotAt(now));
 }

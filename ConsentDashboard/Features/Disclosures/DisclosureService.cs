@@ -97,32 +97,32 @@ public sealed class DisclosureService(IDbContextFactory<ApplicationDbContext> db
     {
         var residentId = user.RequireRole(Roles.Resident);
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var disclosure = await db.Disclosures
-            .Include(d => d.Request).Include(d => d.LegalDemand)
-            .Where(Disclosure.KnownToResident)
-            .FirstOrDefaultAsync(d => d.Id == disclosureId && d.ResidentId == residentId, cancellationToken)
-            ?? throw new ActionRefusedException(text[NotYours]);
-        if (disclosure.IsCompelled)
+        await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            throw new ActionRefusedException(
-                text["This clip was produced under {0} ({1}), not by your consent, so you cannot revoke it.", text.UnderBasis(disclosure.LegalBasis), disclosure.LegalDemand?.Reference ?? ""]);
-        }
+            var disclosure = await db.Disclosures
+                .Include(d => d.Request).Include(d => d.LegalDemand)
+                .Where(Disclosure.KnownToResident)
+                .FirstOrDefaultAsync(d => d.Id == disclosureId && d.ResidentId == residentId, cancellationToken)
+                ?? throw new ActionRefusedException(text[NotYours]);
+            if (disclosure.IsCompelled)
+            {
+                throw new ActionRefusedException(
+                    text["This clip was produced under {0} ({1}), not by your consent, so you cannot revoke it.", text.UnderBasis(disclosure.LegalBasis), disclosure.LegalDemand?.Reference ?? ""]);
+            }
 
-        if (disclosure.RevokedAt is not null)
-        {
-            throw new ActionRefusedException(text["You already revoked this disclosure."]);
-        }
+            if (disclosure.RevokedAt is not null)
+            {
+                throw new ActionRefusedException(text["You already revoked this disclosure."]);
+            }
 
-        if (!disclosure.IsLiveAt(now))
-        {
-            throw new ActionRefusedException(text["The agency's access to this clip already expired."]);
-        }
+            if (!disclosure.IsLiveAt(now))
+            {
+                throw new ActionRefusedException(text["The agency's access to this clip already expired."]);
+            }
 
-        disclosure.RevokedAt = now;
-        await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", DisclosureRevoked.Of(disclosure, now), cancellationToken);
-        await audit.CommitAsync(cancellationToken);
+            disclosure.RevokedAt = now;
+            await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", DisclosureRevoked.Of(disclosure, now), cancellationToken);
+        }, cancellationToken);
     }
 
     private static async Task<Dictionary<Guid, List<DisclosureAccess>>> AccessesAsync(

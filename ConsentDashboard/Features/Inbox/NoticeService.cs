@@ -95,62 +95,63 @@ public sealed class NoticeService(
         await shareValidator.EnsureValidAsync(input, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // The scope holds the write lock, so the checks below and the writes see the same state.
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var notice = await db.RequestNotices
-            .Include(n => n.Request)
-            .FirstOrDefaultAsync(n => n.Id == input.NoticeId && n.ResidentId == residentId, cancellationToken)
-            ?? throw new ActionRefusedException(text[NotInInbox]);
-        var request = notice.Request!;
-        EnsureOpen(notice, request, now);
-
-        var chosen = input.ClipIds.ToList();
-        var cameras = await ResidentCamerasAsync(db, residentId, request, cancellationToken);
-        var inRange = cameras.Where(c => c.InRange).Select(c => c.Id).ToList();
-        var clips = await OverlappingClips(db, inRange, request)
-            .Where(c => chosen.Contains(c.Id))
-            .ToListAsync(cancellationToken);
-        if (clips.Count != chosen.Count)
+        // The unit runs under the write lock, so the checks below and the writes see the same state.
+        return await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            throw new ActionRefusedException(
-                text["One of the chosen clips is not one of yours from this request's area and time window. Nothing was shared."]);
-        }
+            var notice = await db.RequestNotices
+                .Include(n => n.Request)
+                .FirstOrDefaultAsync(n => n.Id == input.NoticeId && n.ResidentId == residentId, cancellationToken)
+                ?? throw new ActionRefusedException(text[NotInInbox]);
+            var request = notice.Request!;
+            EnsureOpen(notice, request, now);
 
-        var alreadyShared = await db.Disclosures
-            .Where(d => d.RequestId == request.Id && chosen.Contains(d.ClipId))
-            .Select(d => d.ClipId)
-            .ToListAsync(cancellationToken);
-        var accessExpiresAt = now.AddDays(input.AccessDays);
-        var created = 0;
-        foreach (var clip in clips.Where(c => !alreadyShared.Contains(c.Id)))
-        {
-            var disclosure = new Disclosure
+            var chosen = input.ClipIds.ToList();
+            var cameras = await ResidentCamerasAsync(db, residentId, request, cancellationToken);
+            var inRange = cameras.Where(c => c.InRange).Select(c => c.Id).ToList();
+            var clips = await OverlappingClips(db, inRange, request)
+                .Where(c => chosen.Contains(c.Id))
+                .ToListAsync(cancellationToken);
+            if (clips.Count != chosen.Count)
             {
-                Id = Guid.NewGuid(),
-                ResidentId = residentId,
-                ClipId = clip.Id,
-                ClipSha256 = clip.Sha256,
-                AgencyId = request.AgencyId,
-                RequestId = request.Id,
-                LegalBasis = LegalBasis.Consent,
-                RevealedContactFields = input.RevealedContactFields,
-                AllowDownload = input.AllowDownload,
-                DisclosedAt = now,
-                AccessExpiresAt = accessExpiresAt,
-            };
-            db.Disclosures.Add(disclosure);
-            await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", new DisclosureCreated(
-                disclosure.AgencyId, request.Id, request.CaseNumber, request.IncidentType, disclosure.LegalBasis, disclosure.ClipId,
-                disclosure.ClipSha256, clip.RecordedStart, clip.RecordedEnd, disclosure.RevealedContactFields, disclosure.AllowDownload,
-                disclosure.AccessExpiresAt, residentId), cancellationToken);
-            created++;
-        }
+                throw new ActionRefusedException(
+                    text["One of the chosen clips is not one of yours from this request's area and time window. Nothing was shared."]);
+            }
 
-        notice.Status = NoticeStatus.Shared;
-        notice.AnsweredAt ??= now;
-        await audit.CommitAsync(cancellationToken);
-        return new ShareResult(created, alreadyShared.Count, accessExpiresAt);
+            var alreadyShared = await db.Disclosures
+                .Where(d => d.RequestId == request.Id && chosen.Contains(d.ClipId))
+                .Select(d => d.ClipId)
+                .ToListAsync(cancellationToken);
+            var accessExpiresAt = now.AddDays(input.AccessDays);
+            var created = 0;
+            foreach (var clip in clips.Where(c => !alreadyShared.Contains(c.Id)))
+            {
+                var disclosure = new Disclosure
+                {
+                    Id = Guid.NewGuid(),
+                    ResidentId = residentId,
+                    ClipId = clip.Id,
+                    ClipSha256 = clip.Sha256,
+                    AgencyId = request.AgencyId,
+                    RequestId = request.Id,
+                    LegalBasis = LegalBasis.Consent,
+                    RevealedContactFields = input.RevealedContactFields,
+                    AllowDownload = input.AllowDownload,
+                    DisclosedAt = now,
+                    AccessExpiresAt = accessExpiresAt,
+                };
+                db.Disclosures.Add(disclosure);
+                await audit.AppendAsync(AuditActors.User(residentId), $"disclosure:{disclosure.Id}", new DisclosureCreated(
+                    disclosure.AgencyId, request.Id, request.CaseNumber, request.IncidentType, disclosure.LegalBasis, disclosure.ClipId,
+                    disclosure.ClipSha256, clip.RecordedStart, clip.RecordedEnd, disclosure.RevealedContactFields, disclosure.AllowDownload,
+                    disclosure.AccessExpiresAt, residentId), cancellationToken);
+                created++;
+            }
+
+            notice.Status = NoticeStatus.Shared;
+            notice.AnsweredAt ??= now;
+
+            return new ShareResult(created, alreadyShared.Count, accessExpiresAt);
+        }, cancellationToken);
     }
 
     /// <summary>Closes the notice as declined and, if asked, stops further requests from the agency.</summary>

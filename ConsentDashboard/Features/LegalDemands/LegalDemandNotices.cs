@@ -29,27 +29,32 @@ public sealed class LegalDemandNotices(
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var due = await db.LegalDemands
-            .Where(d => d.NoticeDeliveredAt == null && d.NoticeAt <= now)
-            .OrderBy(d => d.NoticeAt)
-            .ToListAsync(cancellationToken);
-        if (due.Count == 0)
+        await using (var reads = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            return 0;
+            // Most sweeps find nothing: that is learned without taking the write lock.
+            if (!await Due(reads, now).AnyAsync(cancellationToken))
+            {
+                return 0;
+            }
         }
 
-        foreach (var demand in due)
+        var residents = await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            await DeliverAsync(db, audit, demand, now, cancellationToken);
-        }
+            var due = await Due(db, now).OrderBy(d => d.NoticeAt).ToListAsync(cancellationToken);
+            foreach (var demand in due)
+            {
+                await DeliverAsync(db, audit, demand, now, cancellationToken);
+            }
 
-        await audit.CommitAsync(cancellationToken);
-        notifier.Publish(due.Select(d => d.ResidentId));
+            return due.Select(d => d.ResidentId).ToList();
+        }, cancellationToken);
+        notifier.Publish(residents);
         outbox.Wake();
-        return due.Count;
+        return residents.Count;
     }
+
+    private static IQueryable<LegalDemand> Due(ApplicationDbContext db, DateTime now) =>
+        db.LegalDemands.Where(d => d.NoticeDeliveredAt == null && d.NoticeAt <= now);
 
     /// <summary>Marks the notice delivered, logs it and queues the e-mail, in the caller's transaction.</summary>
     public async Task DeliverAsync(ApplicationDbContext db, AuditScope audit, LegalDemand demand, DateTime now, CancellationToken cancellationToken)

@@ -122,73 +122,74 @@ public sealed class LegalDemandService(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var demand = new LegalDemand();
+        LegalDemand demand;
         var committed = false;
         try
         {
-            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            // Again inside the write lock: the agency, the resident's cameras and clips are as checked when written.
-            await validator.EnsureValidAsync(input, cancellationToken);
-            var residentId = (await LegalDemandInputValidator.ResidentIdAsync(dbFactory, input.ResidentEmail, cancellationToken))!;
-            var clipIds = input.ClipIds.Distinct().ToList();
-            var clips = await db.Clips.Where(c => clipIds.Contains(c.Id)).OrderBy(c => c.RecordedStart).ToListAsync(cancellationToken);
-            demand = new LegalDemand
+            demand = await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
             {
-                Id = Guid.NewGuid(),
-                AgencyId = input.AgencyId!.Value,
-                Basis = input.Basis!.Value,
-                Court = input.Court.Trim(),
-                Reference = input.Reference.Trim(),
-                DocumentDate = DateTime.SpecifyKind(input.DocumentDate!.Value.Date, DateTimeKind.Utc),
-                Description = input.Description.Trim(),
-                DocumentSha256 = stored.Sha256,
-                DocumentStorageKey = stored.StorageKey,
-                DocumentSizeBytes = stored.SizeBytes,
-                ResidentId = residentId,
-                CameraIds = input.CameraIds.Distinct().ToList(),
-                CoveredFrom = input.CoveredFrom!.Value,
-                CoveredTo = input.CoveredTo!.Value,
-                AllowDownload = input.AllowDownload,
-                AccessExpiresAt = now.AddDays(input.AccessDays),
-                RecordedById = adminId,
-                RecordedAt = now,
-                NoticeAt = input.DelayNotice ? input.NoticeAt!.Value : now,
-                NoticeDelayReason = input.DelayNotice ? input.NoticeDelayReason.Trim() : null,
-            };
-            db.LegalDemands.Add(demand);
-            await audit.AppendAsync(AuditActors.User(adminId), $"legal-demand:{demand.Id}", new LegalDemandRecorded(
-                demand.AgencyId, demand.Id, demand.Basis, demand.Court, demand.Reference, demand.DocumentDate, demand.DocumentSha256, string.Join(",", demand.CameraIds),
-                demand.CoveredFrom, demand.CoveredTo, clips.Count, demand.AllowDownload, demand.AccessExpiresAt, demand.NoticeAt, demand.NoticeDelayReason,
-                residentId), cancellationToken: cancellationToken);
-            foreach (var clip in clips)
-            {
-                var disclosure = new Disclosure
+                // Again inside the write lock: the agency, the resident's cameras and clips are as checked when written.
+                await validator.EnsureValidAsync(input, cancellationToken);
+                var residentId = (await LegalDemandInputValidator.ResidentIdAsync(dbFactory, input.ResidentEmail, cancellationToken))!;
+                var clipIds = input.ClipIds.Distinct().ToList();
+                var clips = await db.Clips.Where(c => clipIds.Contains(c.Id)).OrderBy(c => c.RecordedStart).ToListAsync(cancellationToken);
+                var demand = new LegalDemand
                 {
                     Id = Guid.NewGuid(),
+                    AgencyId = input.AgencyId!.Value,
+                    Basis = input.Basis!.Value,
+                    Court = input.Court.Trim(),
+                    Reference = input.Reference.Trim(),
+                    DocumentDate = DateTime.SpecifyKind(input.DocumentDate!.Value.Date, DateTimeKind.Utc),
+                    Description = input.Description.Trim(),
+                    DocumentSha256 = stored.Sha256,
+                    DocumentStorageKey = stored.StorageKey,
+                    DocumentSizeBytes = stored.SizeBytes,
                     ResidentId = residentId,
-                    ClipId = clip.Id,
-                    ClipSha256 = clip.Sha256,
-                    AgencyId = demand.AgencyId,
-                    LegalDemandId = demand.Id,
-                    LegalBasis = demand.Basis,
-                    RevealedContactFields = ContactFields.None,
-                    AllowDownload = demand.AllowDownload,
-                    DisclosedAt = now,
-                    AccessExpiresAt = demand.AccessExpiresAt,
+                    CameraIds = input.CameraIds.Distinct().ToList(),
+                    CoveredFrom = input.CoveredFrom!.Value,
+                    CoveredTo = input.CoveredTo!.Value,
+                    AllowDownload = input.AllowDownload,
+                    AccessExpiresAt = now.AddDays(input.AccessDays),
+                    RecordedById = adminId,
+                    RecordedAt = now,
+                    NoticeAt = input.DelayNotice ? input.NoticeAt!.Value : now,
+                    NoticeDelayReason = input.DelayNotice ? input.NoticeDelayReason.Trim() : null,
                 };
-                db.Disclosures.Add(disclosure);
-                await audit.AppendAsync(AuditActors.User(adminId), $"disclosure:{disclosure.Id}", new DisclosureCreated(
-                    demand.AgencyId, null, demand.Reference, null, demand.Basis, clip.Id, clip.Sha256, clip.RecordedStart, clip.RecordedEnd,
-                    ContactFields.None, demand.AllowDownload, demand.AccessExpiresAt, residentId, demand.Id), cancellationToken: cancellationToken);
-            }
+                db.LegalDemands.Add(demand);
+                await audit.AppendAsync(AuditActors.User(adminId), $"legal-demand:{demand.Id}", new LegalDemandRecorded(
+                    demand.AgencyId, demand.Id, demand.Basis, demand.Court, demand.Reference, demand.DocumentDate, demand.DocumentSha256, string.Join(",", demand.CameraIds),
+                    demand.CoveredFrom, demand.CoveredTo, clips.Count, demand.AllowDownload, demand.AccessExpiresAt, demand.NoticeAt, demand.NoticeDelayReason,
+                    residentId), cancellationToken: cancellationToken);
+                foreach (var clip in clips)
+                {
+                    var disclosure = new Disclosure
+                    {
+                        Id = Guid.NewGuid(),
+                        ResidentId = residentId,
+                        ClipId = clip.Id,
+                        ClipSha256 = clip.Sha256,
+                        AgencyId = demand.AgencyId,
+                        LegalDemandId = demand.Id,
+                        LegalBasis = demand.Basis,
+                        RevealedContactFields = ContactFields.None,
+                        AllowDownload = demand.AllowDownload,
+                        DisclosedAt = now,
+                        AccessExpiresAt = demand.AccessExpiresAt,
+                    };
+                    db.Disclosures.Add(disclosure);
+                    await audit.AppendAsync(AuditActors.User(adminId), $"disclosure:{disclosure.Id}", new DisclosureCreated(
+                        demand.AgencyId, null, demand.Reference, null, demand.Basis, clip.Id, clip.Sha256, clip.RecordedStart, clip.RecordedEnd,
+                        ContactFields.None, demand.AllowDownload, demand.AccessExpiresAt, residentId, demand.Id), cancellationToken: cancellationToken);
+                }
 
-            if (!demand.IsDelayed)
-            {
-                await notices.DeliverAsync(db, audit, demand, now, cancellationToken);
-            }
+                if (!demand.IsDelayed)
+                {
+                    await notices.DeliverAsync(db, audit, demand, now, cancellationToken);
+                }
 
-            await audit.CommitAsync(cancellationToken);
+                return demand;
+            }, cancellationToken);
             committed = true;
         }
         finally
@@ -219,25 +220,25 @@ public sealed class LegalDemandService(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var demand = await db.LegalDemands.FirstOrDefaultAsync(d => d.Id == demandId, cancellationToken) ?? throw new ActionRefusedException(NotFound);
-        if (demand.Basis != LegalBasis.Emergency)
+        await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            throw new ActionRefusedException("Only an emergency demand takes a court-order follow-up: this one cites its own document.");
-        }
+            var demand = await db.LegalDemands.FirstOrDefaultAsync(d => d.Id == demandId, cancellationToken) ?? throw new ActionRefusedException(NotFound);
+            if (demand.Basis != LegalBasis.Emergency)
+            {
+                throw new ActionRefusedException("Only an emergency demand takes a court-order follow-up: this one cites its own document.");
+            }
 
-        if (demand.FollowUpReference is not null)
-        {
-            throw new ActionRefusedException($"A court order is already attached: {demand.FollowUpReference}.");
-        }
+            if (demand.FollowUpReference is not null)
+            {
+                throw new ActionRefusedException($"A court order is already attached: {demand.FollowUpReference}.");
+            }
 
-        demand.FollowUpReference = reference;
-        demand.FollowUpAttachedAt = now;
-        var inTime = now <= demand.RecordedAt.AddHours(Limits.EmergencyFollowUpHours);
-        await audit.AppendAsync(AuditActors.User(adminId), $"legal-demand:{demand.Id}",
-            new LegalDemandFollowUpAttached(demand.AgencyId, demand.Id, demand.Basis, demand.Reference, reference, inTime), cancellationToken: cancellationToken);
-        await audit.CommitAsync(cancellationToken);
+            demand.FollowUpReference = reference;
+            demand.FollowUpAttachedAt = now;
+            var inTime = now <= demand.RecordedAt.AddHours(Limits.EmergencyFollowUpHours);
+            await audit.AppendAsync(AuditActors.User(adminId), $"legal-demand:{demand.Id}",
+                new LegalDemandFollowUpAttached(demand.AgencyId, demand.Id, demand.Basis, demand.Reference, reference, inTime), cancellationToken: cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>Every demand, newest first: residents by e-mail for admins, by pseudonym for auditors.</summary>

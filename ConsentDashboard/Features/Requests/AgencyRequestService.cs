@@ -147,21 +147,24 @@ public sealed class AgencyRequestService(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var officerId = user.RequireRole(Roles.Officer);
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var agencyId = await AgencyOfAsync(db, user, cancellationToken);
-        var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == agencyId).Select(a => new { a.IsActive, a.RequiresReview }).SingleAsync(cancellationToken);
+        await using var reads = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var agencyId = await AgencyOfAsync(reads, user, cancellationToken);
+        var agency = await reads.Agencies.AsNoTracking().Where(a => a.Id == agencyId).Select(a => new { a.IsActive, a.RequiresReview }).SingleAsync(cancellationToken);
         if (!agency.IsActive)
         {
             throw new ActionRefusedException(text["Your agency has been deactivated, so it cannot file new requests. Ask your administrator."]);
         }
 
-        List<RequestNotice> notified = [];
-        FootageRequest request;
-        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
+        // Checked before the write lock is taken, and the area searched: neither needs the lock.
+        await validator.EnsureValidAsync(new RequestFiling(agencyId, input), cancellationToken);
+        List<string> found = agency.RequiresReview
+            ? []
+            : await NoticeFanOut.FindResidentsAsync(reads, agencyId, input.CenterLatitude!.Value, input.CenterLongitude!.Value, input.RadiusMeters!.Value, cancellationToken);
+        var (requestId, notified) = await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            // Checked inside the write lock, so two officers cannot both file the last request allowed for a case.
-            await validator.EnsureValidAsync(new RequestFiling(agencyId, input), cancellationToken);
-            request = new FootageRequest
+            // Checked again inside the write lock, so two officers cannot both file the last request allowed for a case.
+            await validator.EnsureValidAsync(new RequestFiling(agencyId, input), db, cancellationToken);
+            var request = new FootageRequest
             {
                 Id = Guid.NewGuid(),
                 AgencyId = agencyId,
@@ -182,15 +185,13 @@ public sealed class AgencyRequestService(
             if (agency.RequiresReview)
             {
                 await NoticeFanOut.AddRequestForReviewAsync(db, audit, request, cancellationToken);
-            }
-            else
-            {
-                notified = await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request, cancellationToken);
-                await noticeMail.QueueAsync(db, request, notified, cancellationToken);
+                return (request.Id, new List<RequestNotice>());
             }
 
-            await audit.CommitAsync(cancellationToken);
-        }
+            var notices = await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request, found, cancellationToken);
+            await noticeMail.QueueAsync(db, request, notices, cancellationToken);
+            return (request.Id, notices);
+        }, cancellationToken);
 
         notifier.Publish(notified.Select(n => n.ResidentId));
         outbox.Wake();
@@ -198,7 +199,7 @@ public sealed class AgencyRequestService(
         // Writing one notice per resident takes time, so how long filing took would hint at how many were notified.
         // Every successful filing answers after the same floor instead.
         await WaitForFloorAsync(started, cancellationToken);
-        return request.Id;
+        return requestId;
     }
 
     /// <summary>Waits until <see cref="FilingResponseFloor"/> has passed since <paramref name="started"/>.</summary>
@@ -216,28 +217,35 @@ public sealed class AgencyRequestService(
     {
         var officerId = user.RequireRole(Roles.Officer);
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var agencyId = await AgencyOfAsync(db, user, cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var request = await db.FootageRequests.FirstOrDefaultAsync(r => r.Id == requestId && r.AgencyId == agencyId, cancellationToken)
-            ?? throw new ActionRefusedException(text[NotFound]);
-        if (!request.IsOpenAt(now) && request.Status != RequestStatus.PendingReview)
+        int agencyId;
+        await using (var reads = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            throw new ActionRefusedException(text["This request is already {0}.", text[request.StatusAt(now).Label()].Value.ToLowerInvariant()]);
+            agencyId = await AgencyOfAsync(reads, user, cancellationToken);
         }
 
-        request.Status = RequestStatus.Withdrawn;
-        request.ClosedAt = now;
-        var pending = await db.RequestNotices.Where(n => n.RequestId == requestId && n.Status == NoticeStatus.Pending).ToListAsync(cancellationToken);
-        foreach (var notice in pending)
+        var withdrawn = await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            notice.Status = NoticeStatus.Withdrawn;
-        }
+            var request = await db.FootageRequests.FirstOrDefaultAsync(r => r.Id == requestId && r.AgencyId == agencyId, cancellationToken)
+                ?? throw new ActionRefusedException(text[NotFound]);
+            if (!request.IsOpenAt(now) && request.Status != RequestStatus.PendingReview)
+            {
+                throw new ActionRefusedException(text["This request is already {0}.", text[request.StatusAt(now).Label()].Value.ToLowerInvariant()]);
+            }
 
-        await audit.AppendAsync(AuditActors.User(officerId), $"request:{request.Id}",
-            new RequestWithdrawn(request.AgencyId, request.CaseNumber, now), cancellationToken: cancellationToken);
-        await audit.CommitAsync(cancellationToken);
-        notifier.Publish(pending.Select(n => n.ResidentId));
+            request.Status = RequestStatus.Withdrawn;
+            request.ClosedAt = now;
+            var pending = await db.RequestNotices.Where(n => n.RequestId == requestId && n.Status == NoticeStatus.Pending).ToListAsync(cancellationToken);
+            foreach (var notice in pending)
+            {
+                notice.Status = NoticeStatus.Withdrawn;
+            }
+
+            await audit.AppendAsync(AuditActors.User(officerId), $"request:{request.Id}",
+                new RequestWithdrawn(request.AgencyId, request.CaseNumber, now), cancellationToken: cancellationToken);
+
+            return pending.Select(n => n.ResidentId).ToList();
+        }, cancellationToken);
+        notifier.Publish(withdrawn);
     }
 
     /// <summary>The legal demands the officer's agency served, newest first, each with its live produced clips.</summary>

@@ -1,3 +1,4 @@
+using ConsentDashboard.Infrastructure.Validation;
 using ConsentDashboard.Data;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -95,13 +96,12 @@ public sealed class RequestFilingValidator : AbstractValidator<RequestFiling>
         var limits = options.Value;
         RuleFor(f => f.Input).SetValidator(inputRules);
         RuleFor(f => f.Input.CaseNumber)
-            .MustAsync(async (filing, caseNumber, cancellationToken) =>
+            .MustAsync((filing, caseNumber, context, cancellationToken) => context.ReadAsync(dbFactory, async db =>
             {
-                await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
                 var trimmed = caseNumber.Trim();
                 return await db.FootageRequests.CountAsync(r => r.AgencyId == filing.AgencyId && r.CaseNumber == trimmed, cancellationToken)
                     < limits.MaxRequestsPerCase;
-            })
+            }, cancellationToken))
             .WithMessage(_ => text["Your agency has already filed {0} requests for this case, the most allowed.", limits.MaxRequestsPerCase])
             .When(f => !string.IsNullOrWhiteSpace(f.Input.CaseNumber));
     }

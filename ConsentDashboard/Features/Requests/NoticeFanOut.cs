@@ -37,10 +37,33 @@ public static class NoticeFanOut
     /// notices, whose residents are to be told once the transaction commits; callers must never show an officer (or a
     /// reviewer) anything derived from them.
     /// </summary>
-    public static async Task<List<RequestNotice>> AddNoticesAsync(ApplicationDbContext db, FootageRequest request, CancellationToken cancellationToken = default)
+    public static async Task<List<RequestNotice>> AddNoticesAsync(ApplicationDbContext db, FootageRequest request, CancellationToken cancellationToken = default) =>
+        AddNotices(db, request, await FindResidentsAsync(db, request.AgencyId, request.CenterLatitude, request.CenterLongitude,
+            request.RadiusMeters, cancellationToken));
+
+    /// <summary>
+    /// The same for residents <see cref="FindResidentsAsync"/> found before the write lock was taken (the area query is the
+    /// costly part and needs no lock): a resident who opted out or blocked the agency since is left out, so a choice that
+    /// committed first is always honoured.
+    /// </summary>
+    public static async Task<List<RequestNotice>> AddNoticesAsync(
+        ApplicationDbContext db, FootageRequest request, IReadOnlyCollection<string> found, CancellationToken cancellationToken = default)
     {
-        var residents = await FindResidentsAsync(db, request.AgencyId, request.CenterLatitude, request.CenterLongitude,
-            request.RadiusMeters, cancellationToken);
+        if (found.Count == 0)
+        {
+            return [];
+        }
+
+        var agencyId = request.AgencyId;
+        var reachable = await db.Users.AsNoTracking()
+            .Where(u => found.Contains(u.Id) && !u.OptedOutOfAllRequests && !db.AgencyBlocks.Any(b => b.ResidentId == u.Id && b.AgencyId == agencyId))
+            .Select(u => u.Id)
+            .ToListAsync(cancellationToken);
+        return AddNotices(db, request, found.Where(reachable.ToHashSet().Contains).ToList());
+    }
+
+    private static List<RequestNotice> AddNotices(ApplicationDbContext db, FootageRequest request, List<string> residents)
+    {
         var notices = residents.Select(residentId => new RequestNotice
         {
             Id = Guid.NewGuid(),
@@ -55,15 +78,16 @@ public static class NoticeFanOut
 
     /// <summary>
     /// Adds an open request, one notice per matched resident, and the <c>RequestCreated</c> entry to the scope: a request
-    /// of an agency without review reaches residents as it is filed.
+    /// of an agency without review reaches residents as it is filed. <paramref name="found"/> are the residents found
+    /// before the unit began, or null to search now.
     /// </summary>
     public static async Task<List<RequestNotice>> AddRequestWithNoticesAsync(
-        ApplicationDbContext db, AuditScope audit, FootageRequest request, CancellationToken cancellationToken = default)
+        ApplicationDbContext db, AuditScope audit, FootageRequest request, IReadOnlyCollection<string>? found = null, CancellationToken cancellationToken = default)
     {
         request.Status = RequestStatus.Open;
         request.OpenedAt ??= request.CreatedAt;
         db.FootageRequests.Add(request);
-        var notices = await AddNoticesAsync(db, request, cancellationToken);
+        var notices = found is null ? await AddNoticesAsync(db, request, cancellationToken) : await AddNoticesAsync(db, request, found, cancellationToken);
         await audit.AppendAsync(AuditActors.User(request.OfficerId), $"request:{request.Id}", Created(request, notices.Count, awaitingReview: false),
             cancellationToken: cancellationToken);
         return notices;

@@ -16,36 +16,41 @@ public sealed class RequestExpiry(IDbContextFactory<ApplicationDbContext> dbFact
     public async Task<int> SweepAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var expired = await db.FootageRequests
-            .Where(r => r.Status == RequestStatus.Open)
-            .Where(FootageRequest.Open.NotAt(now))
-            .ToListAsync(cancellationToken);
-        if (expired.Count == 0)
+        await using (var reads = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            return 0;
+            // Most sweeps find nothing: that is learned without taking the write lock.
+            if (!await Expired(reads, now).AnyAsync(cancellationToken))
+            {
+                return 0;
+            }
         }
 
-        var ids = expired.Select(r => r.Id).ToList();
-        var pending = await db.RequestNotices
-            .Where(n => ids.Contains(n.RequestId) && n.Status == NoticeStatus.Pending)
-            .ToListAsync(cancellationToken);
-        foreach (var notice in pending)
+        var (count, residents) = await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
         {
-            notice.Status = NoticeStatus.Expired;
-        }
+            var expired = await Expired(db, now).ToListAsync(cancellationToken);
+            var ids = expired.Select(r => r.Id).ToList();
+            var pending = await db.RequestNotices
+                .Where(n => ids.Contains(n.RequestId) && n.Status == NoticeStatus.Pending)
+                .ToListAsync(cancellationToken);
+            foreach (var notice in pending)
+            {
+                notice.Status = NoticeStatus.Expired;
+            }
 
-        foreach (var request in expired)
-        {
-            request.Status = RequestStatus.Expired;
-            request.ClosedAt = now;
-            await audit.AppendAsync(AuditActors.System, $"request:{request.Id}",
-                new RequestExpired(request.AgencyId, request.CaseNumber, request.ExpiresAt), cancellationToken: cancellationToken);
-        }
+            foreach (var request in expired)
+            {
+                request.Status = RequestStatus.Expired;
+                request.ClosedAt = now;
+                await audit.AppendAsync(AuditActors.System, $"request:{request.Id}",
+                    new RequestExpired(request.AgencyId, request.CaseNumber, request.ExpiresAt), cancellationToken: cancellationToken);
+            }
 
-        await audit.CommitAsync(cancellationToken);
-        notifier.Publish(pending.Select(n => n.ResidentId));
-        return expired.Count;
+            return (expired.Count, pending.Select(n => n.ResidentId).ToList());
+        }, cancellationToken);
+        notifier.Publish(residents);
+        return count;
     }
+
+    private static IQueryable<FootageRequest> Expired(ApplicationDbContext db, DateTime now) =>
+        db.FootageRequests.Where(r => r.Status == RequestStatus.Open).Where(FootageRequest.Open.NotAt(now));
 }

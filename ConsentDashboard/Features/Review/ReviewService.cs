@@ -90,11 +90,17 @@ public sealed class ReviewService(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var reviewerId = user.RequireRole(Roles.Reviewer);
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        List<RequestNotice> notices;
-        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
+        List<string> found;
+        await using (var reads = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // Read inside the write lock: of two reviewers deciding at once, the second finds it decided.
+            // The area is searched before the write lock is taken: it is the costly part and needs no lock.
+            var pending = await PendingAsync(reads, requestId, cancellationToken);
+            found = await NoticeFanOut.FindResidentsAsync(reads, pending.AgencyId, pending.CenterLatitude, pending.CenterLongitude, pending.RadiusMeters, cancellationToken);
+        }
+
+        var notices = await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
+        {
+            // Read again inside the write lock: of two reviewers deciding at once, the second finds it decided.
             var request = await PendingAsync(db, requestId, cancellationToken);
             if (!await db.Agencies.AnyAsync(a => a.Id == request.AgencyId && a.IsActive, cancellationToken))
             {
@@ -107,12 +113,12 @@ public sealed class ReviewService(
             request.ExpiresAt = now + openFor;
             request.ReviewedById = reviewerId;
             request.ReviewedAt = now;
-            notices = await NoticeFanOut.AddNoticesAsync(db, request, cancellationToken);
-            await noticeMail.QueueAsync(db, request, notices, cancellationToken);
+            var added = await NoticeFanOut.AddNoticesAsync(db, request, found, cancellationToken);
+            await noticeMail.QueueAsync(db, request, added, cancellationToken);
             await audit.AppendAsync(AuditActors.User(reviewerId), $"request:{request.Id}",
-                new RequestApproved(request.AgencyId, request.CaseNumber, request.ExpiresAt, notices.Count), cancellationToken: cancellationToken);
-            await audit.CommitAsync(cancellationToken);
-        }
+                new RequestApproved(request.AgencyId, request.CaseNumber, request.ExpiresAt, added.Count), cancellationToken: cancellationToken);
+            return added;
+        }, cancellationToken);
 
         notifier.Publish(notices.Select(n => n.ResidentId));
         outbox.Wake();
@@ -125,17 +131,17 @@ public sealed class ReviewService(
         var reviewerId = user.RequireRole(Roles.Reviewer);
         await rejectionValidator.EnsureValidAsync(input, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-        var request = await PendingAsync(db, requestId, cancellationToken);
-        request.Status = RequestStatus.Rejected;
-        request.ClosedAt = now;
-        request.ReviewedById = reviewerId;
-        request.ReviewedAt = now;
-        request.RejectionReason = input.Reason.Trim();
-        await audit.AppendAsync(AuditActors.User(reviewerId), $"request:{request.Id}",
-            new RequestRejected(request.AgencyId, request.CaseNumber, request.RejectionReason), cancellationToken: cancellationToken);
-        await audit.CommitAsync(cancellationToken);
+        await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
+        {
+            var request = await PendingAsync(db, requestId, cancellationToken);
+            request.Status = RequestStatus.Rejected;
+            request.ClosedAt = now;
+            request.ReviewedById = reviewerId;
+            request.ReviewedAt = now;
+            request.RejectionReason = input.Reason.Trim();
+            await audit.AppendAsync(AuditActors.User(reviewerId), $"request:{request.Id}",
+                new RequestRejected(request.AgencyId, request.CaseNumber, request.RejectionReason), cancellationToken: cancellationToken);
+        }, cancellationToken);
     }
 
     private async Task<FootageRequest> PendingAsync(ApplicationDbContext db, Guid requestId, CancellationToken cancellationToken)

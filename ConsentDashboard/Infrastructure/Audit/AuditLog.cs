@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Threading.Channels;
 using ConsentDashboard.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -7,151 +9,371 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace ConsentDashboard.Infrastructure.Audit;
 
 /// <summary>
-/// The only way anything is written to the audit log. A feature opens a scope on its own context, makes its
-/// change, appends entries, and commits once: the change and its entries commit or fail together.
+/// The only way anything is written to the audit log. A feature hands it a unit of work (its change and the entries
+/// that record it); the unit's change and entries commit or fail together.
 /// </summary>
 /// <remarks>
-/// Appends are serialised twice over: an in-process lock keeps this instance's writers in line, and the
-/// transaction itself (BEGIN IMMEDIATE on SQLite) holds the database's write lock, so another process cannot
-/// read the same head. The sequence is the primary key, so a fork could never be stored even if both failed.
+/// <para>
+/// Group commit: one writer takes the queued units, runs as many as are waiting in one transaction, each inside its own
+/// savepoint, and commits once. A unit that throws is rolled back to its savepoint alone and its caller gets the error;
+/// the others commit. Every caller's task completes only after the commit is durable. Entries are chained in the order
+/// the units run, so the chain stays strictly sequential however many callers wait.
+/// </para>
+/// <para>
+/// The transaction (BEGIN IMMEDIATE on SQLite) holds the database's write lock while the units run, so another process
+/// cannot read the same head. The sequence is the primary key, so a fork could never be stored even if both failed.
+/// Work that needs no lock (validation, queries whose answer may be a moment old) belongs before the unit, not in it.
+/// </para>
 /// </remarks>
-public sealed class AuditLog(TimeProvider time)
+public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, TimeProvider time) : IAsyncDisposable, IDisposable
 {
     /// <summary>How event records become details: camelCase names, enums by name. Part of what the hash covers.</summary>
     public static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    private readonly SemaphoreSlim _appendLock = new(1, 1);
+    /// <summary>The most units one commit carries; more waiting go into the next.</summary>
+    public const int MaxUnitsPerCommit = 256;
+
+    internal const string BusyMessage = "The database is busy for a moment, so nothing was saved. Please try again in a few seconds.";
+
+    private const string UnitSavepoint = "audit_unit";
+
+    private static readonly AsyncLocal<bool> InsideUnit = new();
+
+    private readonly Channel<WriteUnit> _queue = Channel.CreateUnbounded<WriteUnit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _startLock = new();
+    private Task? _writer;
 
     // The tree's right edge after the last commit through this instance, so an append needs no query to extend it.
     // Only used when the head it was taken at is still the head (another process may have appended since).
     private (long Size, string HeadHash, Merkle.MerkleFrontier Frontier)? _committedEdge;
 
+    /// <summary>How many commits the writer has made; each carried one or more units.</summary>
+    public long Commits { get; private set; }
+
+    /// <summary>Runs <paramref name="work"/> as one unit: its change and entries are durable when the task completes.</summary>
+    public Task WriteAsync(Func<ApplicationDbContext, AuditScope, CancellationToken, Task> work, CancellationToken cancellationToken = default) =>
+        WriteAsync<bool>(async (db, audit, ct) =>
+        {
+            await work(db, audit, ct);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> as one unit on the writer's context and transaction, saves the context's changes, and
+    /// returns the unit's result once the commit that carries it is durable. Throws what the unit threw (nothing of it
+    /// is stored), or the commit's error.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<ApplicationDbContext, AuditScope, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        if (InsideUnit.Value)
+        {
+            // The writer runs one unit at a time: a unit waiting for another unit would wait for itself.
+            throw new InvalidOperationException("A unit of work cannot start another; add the entries to the scope it was given.");
+        }
+
+        var unit = new WriteUnit<T>(work, cancellationToken);
+        EnsureWriter();
+        if (!_queue.Writer.TryWrite(unit))
+        {
+            throw new ObjectDisposedException(nameof(AuditLog));
+        }
+
+        return await unit.Completion;
+    }
+
+    /// <summary>Takes no more units; those already queued still commit.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is { } writer)
+        {
+            await writer;
+        }
+    }
+
+    /// <summary>Takes no more units, without waiting for the ones queued (a synchronous container disposal).</summary>
+    public void Dispose() => _queue.Writer.TryComplete();
+
+    private void EnsureWriter()
+    {
+        if (_writer is not null)
+        {
+            return;
+        }
+
+        lock (_startLock)
+        {
+            if (_writer is null)
+            {
+                // The writer belongs to no caller: it must not carry the first caller's culture or other ambient state.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _writer = Task.Run(WriteLoopAsync);
+                }
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<WriteUnit>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxUnitsPerCommit && _queue.Reader.TryRead(out var unit))
+            {
+                batch.Add(unit);
+            }
+
+            await CommitAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<WriteUnit> batch)
+    {
+        var ran = new List<WriteUnit>(batch.Count);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var chain = new AuditChain(db, this);
+            foreach (var unit in batch)
+            {
+                if (unit.CancellationToken.IsCancellationRequested)
+                {
+                    unit.Cancel();
+                    continue;
+                }
+
+                await transaction.CreateSavepointAsync(UnitSavepoint);
+                var mark = chain.Mark();
+                try
+                {
+                    await RunAsync(unit, db, transaction, chain);
+                    await transaction.ReleaseSavepointAsync(UnitSavepoint);
+                    ran.Add(unit);
+                }
+                catch (Exception error)
+                {
+                    // Only this unit's writes go; if the transaction itself is gone, this throws and every unit fails below.
+                    await transaction.RollbackToSavepointAsync(UnitSavepoint);
+                    await transaction.ReleaseSavepointAsync(UnitSavepoint);
+                    chain.Reset(mark);
+                    unit.Fail(error);
+                }
+            }
+
+            await transaction.CommitAsync();
+            Commits++;
+            if (chain.Edge is { } edge)
+            {
+                _committedEdge = edge;
+            }
+        }
+        catch (Exception error)
+        {
+            var reported = error is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }
+                // Another process holds the write lock (a backup, a long migration): say so instead of failing or hanging.
+                ? new Validation.ActionRefusedException(BusyMessage)
+                : error;
+            foreach (var unit in batch)
+            {
+                unit.Fail(reported);
+            }
+
+            return;
+        }
+
+        foreach (var unit in ran)
+        {
+            unit.Succeed();
+        }
+    }
+
+    private async Task RunAsync(WriteUnit unit, ApplicationDbContext batchDb, IDbContextTransaction transaction, AuditChain chain)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(unit.CancellationToken);
+        db.Database.SetDbConnection(batchDb.Database.GetDbConnection(), contextOwnsConnection: false);
+        await db.Database.UseTransactionAsync(transaction.GetDbTransaction(), unit.CancellationToken);
+        // The unit's own savepoint already bounds it; SaveChanges need not add another.
+        db.Database.AutoSavepointsEnabled = false;
+        var audit = new AuditScope(db, chain, time);
+        InsideUnit.Value = true;
+        // The unit speaks its caller's language (its refusals are read by that caller).
+        CultureInfo.CurrentCulture = unit.Culture;
+        CultureInfo.CurrentUICulture = unit.UiCulture;
+        try
+        {
+            await unit.RunAsync(db, audit);
+            await db.SaveChangesAsync(unit.CancellationToken);
+        }
+        finally
+        {
+            InsideUnit.Value = false;
+            await audit.DetachAsync();
+            await db.Database.UseTransactionAsync(null);
+        }
+    }
+
     internal Merkle.MerkleFrontier? EdgeAt(long size, string headHash) =>
         _committedEdge is { } edge && edge.Size == size && edge.HeadHash == headHash ? edge.Frontier.Clone() : null;
 
-    internal void Committed(long size, string headHash, Merkle.MerkleFrontier frontier) => _committedEdge = (size, headHash, frontier);
-
-    public async Task<AuditScope> BeginAsync(ApplicationDbContext db, CancellationToken cancellationToken = default)
+    private abstract class WriteUnit(CancellationToken cancellationToken)
     {
-        await _appendLock.WaitAsync(cancellationToken);
-        try
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public CultureInfo Culture { get; } = CultureInfo.CurrentCulture;
+
+        public CultureInfo UiCulture { get; } = CultureInfo.CurrentUICulture;
+
+        public abstract Task RunAsync(ApplicationDbContext db, AuditScope audit);
+
+        public abstract void Succeed();
+
+        public abstract void Fail(Exception error);
+
+        public abstract void Cancel();
+    }
+
+    private sealed class WriteUnit<T>(Func<ApplicationDbContext, AuditScope, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        : WriteUnit(cancellationToken)
+    {
+        // Callers continue on their own threads, not the writer's.
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Completion => _completion.Task;
+
+        public override async Task RunAsync(ApplicationDbContext db, AuditScope audit) => _result = await work(db, audit, CancellationToken);
+
+        public override void Succeed() => _completion.TrySetResult(_result);
+
+        public override void Fail(Exception error)
         {
-            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            return new AuditScope(db, transaction, this, _appendLock, time);
+            if (error is OperationCanceledException && CancellationToken.IsCancellationRequested)
+            {
+                _completion.TrySetCanceled(CancellationToken);
+            }
+            else
+            {
+                _completion.TrySetException(error);
+            }
         }
-        catch (Microsoft.Data.Sqlite.SqliteException busy) when (busy.SqliteErrorCode is 5 or 6)
-        {
-            // Another process holds the write lock (a backup, a long migration): say so instead of failing or hanging.
-            _appendLock.Release();
-            throw new Validation.ActionRefusedException("The database is busy for a moment, so nothing was saved. Please try again in a few seconds.");
-        }
-        catch
-        {
-            _appendLock.Release();
-            throw;
-        }
+
+        public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
     }
 }
 
-public sealed class AuditScope : IAsyncDisposable
+/// <summary>The chain's head and tree edge while one commit's units run, read once, on the commit's transaction.</summary>
+internal sealed class AuditChain(ApplicationDbContext db, AuditLog log)
 {
-    private readonly ApplicationDbContext _db;
-    private readonly IDbContextTransaction _transaction;
-    private readonly AuditLog _log;
-    private readonly SemaphoreSlim _appendLock;
-    private readonly TimeProvider _time;
     private (long Sequence, string Hash)? _head;
     private Merkle.MerkleFrontier? _tree;
-    private bool _released;
 
-    internal AuditScope(ApplicationDbContext db, IDbContextTransaction transaction, AuditLog log, SemaphoreSlim appendLock, TimeProvider time)
-    {
-        _db = db;
-        _transaction = transaction;
-        _log = log;
-        _appendLock = appendLock;
-        _time = time;
-    }
+    public (long Size, string HeadHash, Merkle.MerkleFrontier Frontier)? Edge =>
+        _head is { } head && _tree is not null ? (head.Sequence, head.Hash, _tree.Clone()) : null;
 
-    /// <summary>
-    /// Adds an entry chained to the current head. It is stored when <see cref="CommitAsync"/> runs. The filter columns,
-    /// the resident included, come from the event's facets and are checked against its details by the verifier.
-    /// </summary>
-    public async Task<AuditEntry> AppendAsync(string actor, string subject, AuditEvent details, CancellationToken cancellationToken = default)
+    public async Task<((long Sequence, string Hash) Head, Merkle.MerkleFrontier Tree)> HeadAsync(CancellationToken cancellationToken)
     {
         if (_head is null)
         {
-            var last = await _db.AuditEntries.AsNoTracking()
+            var last = await db.AuditEntries.AsNoTracking()
                 .OrderByDescending(e => e.Sequence)
                 .Select(e => new { e.Sequence, e.Hash })
                 .FirstOrDefaultAsync(cancellationToken);
-            _head = last is null ? (0, AuditCanonicalEncoding.GenesisHash) : (last.Sequence, last.Hash);
-            _tree = _log.EdgeAt(_head.Value.Sequence, _head.Value.Hash);
-            if (_tree is null)
+            var head = last is null ? (0, AuditCanonicalEncoding.GenesisHash) : (last.Sequence, last.Hash);
+            var tree = log.EdgeAt(head.Item1, head.Item2);
+            if (tree is null)
             {
-                var size = _head.Value.Sequence;
-                if (await _db.AuditTreeNodes.AnyAsync(n => n.Level == 1 && n.Index >= size / 2, cancellationToken))
+                var size = head.Item1;
+                if (await db.AuditTreeNodes.AnyAsync(n => n.Level == 1 && n.Index >= size / 2, cancellationToken))
                 {
                     // The tree reaches past the log's end: entries were removed behind the app's back.
                     throw new Validation.ActionRefusedException(
                         "The audit log is damaged (entries were removed from it), so nothing can be recorded. An operator must restore it from a backup.");
                 }
 
-                _tree = await AuditTree.FrontierAsync(_db, size, _head.Value.Hash, cancellationToken);
+                tree = await AuditTree.FrontierAsync(db, size, head.Item2, cancellationToken);
             }
+
+            (_head, _tree) = (head, tree);
         }
 
+        return (_head.Value, _tree!);
+    }
+
+    public void Advance(long sequence, string hash) => _head = (sequence, hash);
+
+    /// <summary>Where the chain stood before a unit, so a unit that fails can be undone.</summary>
+    public ((long Sequence, string Hash)? Head, Merkle.MerkleFrontier? Tree) Mark() => (_head, _tree?.Clone());
+
+    public void Reset(((long Sequence, string Hash)? Head, Merkle.MerkleFrontier? Tree) mark) => (_head, _tree) = mark;
+}
+
+/// <summary>What a unit of work appends through: each entry is chained to the one before it, in this commit or earlier.</summary>
+public sealed class AuditScope
+{
+    private readonly ApplicationDbContext _db;
+    private readonly AuditChain _chain;
+    private readonly TimeProvider _time;
+    private readonly List<ApplicationDbContext> _enlisted = [];
+
+    internal AuditScope(ApplicationDbContext db, AuditChain chain, TimeProvider time)
+    {
+        _db = db;
+        _chain = chain;
+        _time = time;
+    }
+
+    /// <summary>
+    /// Joins another context (Identity's <c>UserManager</c> saves through its own) to this unit's connection and
+    /// transaction, so what it saves commits or rolls back with the unit. It must not have a connection open, and it is
+    /// for this unit only: the unit detaches it when it ends.
+    /// </summary>
+    public async Task EnlistAsync(ApplicationDbContext other, CancellationToken cancellationToken = default)
+    {
+        other.Database.SetDbConnection(_db.Database.GetDbConnection(), contextOwnsConnection: false);
+        await other.Database.UseTransactionAsync(_db.Database.CurrentTransaction!.GetDbTransaction(), cancellationToken);
+        other.Database.AutoSavepointsEnabled = false;
+        _enlisted.Add(other);
+    }
+
+    internal async Task DetachAsync()
+    {
+        foreach (var other in _enlisted)
+        {
+            await other.Database.UseTransactionAsync(null);
+        }
+    }
+
+    /// <summary>
+    /// Adds an entry chained to the current head. It is stored with the unit's other changes when the unit ends. The
+    /// filter columns, the resident included, come from the event's facets and are checked against its details by the
+    /// verifier.
+    /// </summary>
+    public async Task<AuditEntry> AppendAsync(string actor, string subject, AuditEvent details, CancellationToken cancellationToken = default)
+    {
+        var (head, tree) = await _chain.HeadAsync(cancellationToken);
         var entry = new AuditEntry
         {
-            Sequence = _head.Value.Sequence + 1,
+            Sequence = head.Sequence + 1,
             Timestamp = AuditCanonicalEncoding.Normalise(_time.GetUtcNow().UtcDateTime),
             Actor = actor,
             Action = details.Action,
             Subject = subject,
             Details = JsonSerializer.Serialize(details, details.GetType(), AuditLog.DetailsJson),
-            PreviousHash = _head.Value.Hash,
+            PreviousHash = head.Hash,
         };
         entry.Hash = AuditCanonicalEncoding.ComputeHash(entry);
         details.Facets.ApplyTo(entry);
         _db.AuditEntries.Add(entry);
         // The subtrees this entry completes are stored with it, in the same transaction.
-        foreach (var (id, hash) in _tree!.Append(AuditTree.LeafOf(entry.Hash)))
+        foreach (var (id, hash) in tree.Append(AuditTree.LeafOf(entry.Hash)))
         {
             _db.AuditTreeNodes.Add(new AuditTreeNode { Level = id.Level, Index = id.Index, Hash = hash });
         }
 
-        _head = (entry.Sequence, entry.Hash);
+        _chain.Advance(entry.Sequence, entry.Hash);
         return entry;
-    }
-
-    /// <summary>Saves every pending change of the context, entries included, and commits them as one.</summary>
-    public async Task CommitAsync(CancellationToken cancellationToken = default)
-    {
-        await _db.SaveChangesAsync(cancellationToken);
-        await _transaction.CommitAsync(cancellationToken);
-        if (_head is { } head && _tree is not null)
-        {
-            _log.Committed(head.Sequence, head.Hash, _tree);
-        }
-
-        Release();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        // Disposing an uncommitted transaction rolls it back.
-        await _transaction.DisposeAsync();
-        Release();
-    }
-
-    private void Release()
-    {
-        if (_released)
-        {
-            return;
-        }
-
-        _released = true;
-        _appendLock.Release();
     }
 }

@@ -98,32 +98,31 @@ public static class AuditTree
     /// Builds whatever part of the tree is not stored yet (a log written before the tree existed), under the log's append
     /// lock. Nodes are only ever added; nothing stored is changed.
     /// </summary>
-    public static async Task<int> CompleteAsync(ApplicationDbContext db, AuditLog log, CancellationToken cancellationToken = default)
-    {
-        await using var scope = await log.BeginAsync(db, cancellationToken);
-        var size = await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
-        var stored = await db.AuditTreeNodes.GroupBy(n => n.Level).Select(g => new { g.Key, Count = g.LongCount() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        var complete = Enumerable.Range(1, 62).All(level => stored.GetValueOrDefault(level) == size >> level);
-        if (complete)
+    public static Task<int> CompleteAsync(AuditLog log, CancellationToken cancellationToken = default) =>
+        log.WriteAsync(async (db, _, cancellationToken) =>
         {
-            return 0;
-        }
-
-        var frontier = new MerkleFrontier();
-        var added = 0;
-        await foreach (var hash in db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).Select(e => e.Hash).AsAsyncEnumerable().WithCancellation(cancellationToken))
-        {
-            foreach (var (id, node) in frontier.Append(LeafOf(hash)))
+            var size = await db.AuditEntries.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+            var stored = await db.AuditTreeNodes.GroupBy(n => n.Level).Select(g => new { g.Key, Count = g.LongCount() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+            var complete = Enumerable.Range(1, 62).All(level => stored.GetValueOrDefault(level) == size >> level);
+            if (complete)
             {
-                if (id.Index >= stored.GetValueOrDefault(id.Level))
+                return 0;
+            }
+
+            var frontier = new MerkleFrontier();
+            var added = 0;
+            await foreach (var hash in db.AuditEntries.AsNoTracking().OrderBy(e => e.Sequence).Select(e => e.Hash).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            {
+                foreach (var (id, node) in frontier.Append(LeafOf(hash)))
                 {
-                    db.AuditTreeNodes.Add(new AuditTreeNode { Level = id.Level, Index = id.Index, Hash = node });
-                    added++;
+                    if (id.Index >= stored.GetValueOrDefault(id.Level))
+                    {
+                        db.AuditTreeNodes.Add(new AuditTreeNode { Level = id.Level, Index = id.Index, Hash = node });
+                        added++;
+                    }
                 }
             }
-        }
 
-        await scope.CommitAsync(cancellationToken);
-        return added;
-    }
+            return added;
+        }, cancellationToken);
 }

@@ -140,13 +140,13 @@ public sealed class DemoCity(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await AddOpenRequestsAsync(db, agency, accounts, now, cancellationToken);
+        await AddOpenRequestsAsync(agency, accounts, now, cancellationToken);
         logger.LogInformation("Seeded the demo city: {Residents} residents, {Cameras} cameras.", residents.Count, cameraIndex);
         return true;
     }
 
     private async Task AddOpenRequestsAsync(
-        ApplicationDbContext db, Agency agency, Dictionary<string, ApplicationUser> accounts, DateTime now, CancellationToken cancellationToken)
+        Agency agency, Dictionary<string, ApplicationUser> accounts, DateTime now, CancellationToken cancellationToken)
     {
         var reyes = accounts["officer.reyes@larkspurbay.example"];
         var okafor = accounts["officer.okafor@larkspurbay.example"];
@@ -166,20 +166,16 @@ public sealed class DemoCity(
         // The demo's requests were approved before the reviewer's time in the demo began; they open as filed.
         foreach (var request in requests)
         {
-            await using var audit = await auditLog.BeginAsync(db, cancellationToken);
-            await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request, cancellationToken);
-            await audit.CommitAsync(cancellationToken);
+            await auditLog.WriteAsync((unit, audit, cancellationToken) =>
+                NoticeFanOut.AddRequestWithNoticesAsync(unit, audit, request, cancellationToken: cancellationToken), cancellationToken);
         }
 
         // One request waits for the demo reviewer: nobody has been told about it.
         var waiting = NewRequest(agency, okafor, "LBPD-2026-04471", IncidentType.VehicleTheft,
             "A grey hatchback was taken from a driveway on Cedar Walk overnight.",
             CenterLatitude - 0.0012, CenterLongitude - 0.0010, 350, now.Date.AddDays(-1).AddHours(23), TimeSpan.FromHours(4), now.AddHours(-1));
-        await using (var audit = await auditLog.BeginAsync(db, cancellationToken))
-        {
-            await NoticeFanOut.AddRequestForReviewAsync(db, audit, waiting, cancellationToken);
-            await audit.CommitAsync(cancellationToken);
-        }
+        await auditLog.WriteAsync((unit, audit, cancellationToken) =>
+            NoticeFanOut.AddRequestForReviewAsync(unit, audit, waiting, cancellationToken), cancellationToken);
     }
 
     private static FootageRequest NewRequest(

@@ -1,13 +1,43 @@
+using ConsentDashboard.Data;
 using FluentValidation;
+using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Infrastructure.Validation;
 
 public static class ValidatorExtensions
 {
+    private const string UnitContextKey = "ConsentDashboard.UnitContext";
+
     /// <summary>Runs the same rules the form ran, again in the service; throws with every message when any fails.</summary>
-    public static async Task EnsureValidAsync<T>(this IValidator<T> validator, T input, CancellationToken cancellationToken = default)
+    public static async Task EnsureValidAsync<T>(this IValidator<T> validator, T input, CancellationToken cancellationToken = default) =>
+        ThrowIfInvalid(await validator.ValidateAsync(input, cancellationToken));
+
+    /// <summary>
+    /// The same, inside an audit unit: rules that read the database read through <paramref name="within"/>, the unit's
+    /// context, so they see what earlier units of the same commit wrote (two admins cannot both take one name).
+    /// </summary>
+    public static async Task EnsureValidAsync<T>(this IValidator<T> validator, T input, ApplicationDbContext within, CancellationToken cancellationToken = default)
     {
-        var result = await validator.ValidateAsync(input, cancellationToken);
+        var context = new ValidationContext<T>(input);
+        context.RootContextData[UnitContextKey] = within;
+        ThrowIfInvalid(await validator.ValidateAsync(context, cancellationToken));
+    }
+
+    /// <summary>Runs a rule's query on the unit's context when validating inside a unit, else on a context of its own.</summary>
+    public static async Task<TResult> ReadAsync<T, TResult>(
+        this ValidationContext<T> context, IDbContextFactory<ApplicationDbContext> dbFactory, Func<ApplicationDbContext, Task<TResult>> read, CancellationToken cancellationToken)
+    {
+        if (context.RootContextData.TryGetValue(UnitContextKey, out var value) && value is ApplicationDbContext within)
+        {
+            return await read(within);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await read(db);
+    }
+
+    private static void ThrowIfInvalid(FluentValidation.Results.ValidationResult result)
+    {
         if (!result.IsValid)
         {
             throw new ActionRefusedException(string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct()));
