@@ -47,6 +47,11 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
     // Only used when the head it was taken at is still the head (another process may have appended since).
     private (long Size, string HeadHash, Merkle.MerkleFrontier Frontier)? _committedEdge;
 
+    // Touched by the writer only: its context (connection kept open between commits) and prepared inserts, and the
+    // context the running commit's units share.
+    private WriterConnection? _connection;
+    private ApplicationDbContext? _unitDb;
+
     /// <summary>How many commits the writer has made; each carried one or more units.</summary>
     public long Commits { get; private set; }
 
@@ -127,6 +132,8 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
             await CommitAsync(batch);
             batch.Clear();
         }
+
+        _connection?.Dispose();
     }
 
     private async Task CommitAsync(List<WriteUnit> batch)
@@ -134,9 +141,14 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
         var ran = new List<WriteUnit>(batch.Count);
         try
         {
-            await using var db = await dbFactory.CreateDbContextAsync();
+            var connection = _connection ??= await WriterConnection.OpenAsync(dbFactory);
+            var db = connection.Db;
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var chain = new AuditChain(db, this);
+            // With the write lock held: if no other connection has committed since this writer's last commit, the head
+            // this writer committed is still the head and needs no query.
+            var chain = new AuditChain(db, this, connection, await connection.NothingCommittedElsewhereAsync() ? _committedEdge : null);
+            // A unit alone needs no savepoint: if it fails, the whole transaction is rolled back.
+            var alone = batch.Count == 1;
             foreach (var unit in batch)
             {
                 if (unit.CancellationToken.IsCancellationRequested)
@@ -145,33 +157,59 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
                     continue;
                 }
 
-                await transaction.CreateSavepointAsync(UnitSavepoint);
+                if (!alone)
+                {
+                    await transaction.CreateSavepointAsync(UnitSavepoint);
+                }
+
                 var mark = chain.Mark();
                 try
                 {
                     await RunAsync(unit, db, transaction, chain);
-                    await transaction.ReleaseSavepointAsync(UnitSavepoint);
+                    if (!alone)
+                    {
+                        await transaction.ReleaseSavepointAsync(UnitSavepoint);
+                    }
+
                     ran.Add(unit);
                 }
                 catch (Exception error)
                 {
-                    // Only this unit's writes go; if the transaction itself is gone, this throws and every unit fails below.
-                    await transaction.RollbackToSavepointAsync(UnitSavepoint);
-                    await transaction.ReleaseSavepointAsync(UnitSavepoint);
-                    chain.Reset(mark);
+                    // The caller hears its own error even if undoing it fails below (then every other unit fails too).
                     unit.Fail(error);
+                    chain.Reset(mark);
+                    // Only this unit's writes go; if the transaction itself is gone, this throws and every unit fails below.
+                    if (alone)
+                    {
+                        await transaction.RollbackAsync();
+                    }
+                    else
+                    {
+                        await transaction.RollbackToSavepointAsync(UnitSavepoint);
+                        await transaction.ReleaseSavepointAsync(UnitSavepoint);
+                    }
                 }
             }
 
+            if (ran.Count == 0)
+            {
+                // Nothing to commit (every unit failed or was cancelled); the transaction is rolled back when disposed.
+                await ReleaseUnitContextAsync();
+                return;
+            }
+
+            await ReleaseUnitContextAsync();
             await transaction.CommitAsync();
             Commits++;
-            if (chain.Edge is { } edge)
-            {
-                _committedEdge = edge;
-            }
+            // Unknown (null) when this commit neither read nor moved the head: the next one reads it.
+            _committedEdge = chain.Edge;
         }
         catch (Exception error)
         {
+            // Start the next commit afresh: a new connection, the head read again.
+            await ReleaseUnitContextAsync();
+            _connection?.Dispose();
+            _connection = null;
             var reported = error is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }
                 // Another process holds the write lock (a backup, a long migration): say so instead of failing or hanging.
                 ? new Validation.ActionRefusedException(BusyMessage)
@@ -192,11 +230,8 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
 
     private async Task RunAsync(WriteUnit unit, ApplicationDbContext batchDb, IDbContextTransaction transaction, AuditChain chain)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(unit.CancellationToken);
-        db.Database.SetDbConnection(batchDb.Database.GetDbConnection(), contextOwnsConnection: false);
-        await db.Database.UseTransactionAsync(transaction.GetDbTransaction(), unit.CancellationToken);
-        // The unit's own savepoint already bounds it; SaveChanges need not add another.
-        db.Database.AutoSavepointsEnabled = false;
+        // One context serves the commit's units in turn, emptied after each; a unit that fails takes its context with it.
+        var db = _unitDb ??= await JoinAsync(batchDb, transaction);
         var audit = new AuditScope(db, chain, time);
         InsideUnit.Value = true;
         // The unit speaks its caller's language (its refusals are read by that caller).
@@ -206,12 +241,38 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
         {
             await unit.RunAsync(db, audit);
             await db.SaveChangesAsync(unit.CancellationToken);
+            await chain.FlushAsync(transaction.GetDbTransaction(), unit.CancellationToken);
+            db.ChangeTracker.Clear();
+        }
+        catch
+        {
+            await ReleaseUnitContextAsync();
+            throw;
         }
         finally
         {
             InsideUnit.Value = false;
             await audit.DetachAsync();
+        }
+    }
+
+    private async Task<ApplicationDbContext> JoinAsync(ApplicationDbContext batchDb, IDbContextTransaction transaction)
+    {
+        var db = await dbFactory.CreateDbContextAsync();
+        db.Database.SetDbConnection(batchDb.Database.GetDbConnection(), contextOwnsConnection: false);
+        await db.Database.UseTransactionAsync(transaction.GetDbTransaction());
+        // Each unit's own savepoint already bounds it; SaveChanges need not add another.
+        db.Database.AutoSavepointsEnabled = false;
+        return db;
+    }
+
+    private async Task ReleaseUnitContextAsync()
+    {
+        if (_unitDb is { } db)
+        {
+            _unitDb = null;
             await db.Database.UseTransactionAsync(null);
+            await db.DisposeAsync();
         }
     }
 
@@ -264,11 +325,80 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
     }
 }
 
-/// <summary>The chain's head and tree edge while one commit's units run, read once, on the commit's transaction.</summary>
-internal sealed class AuditChain(ApplicationDbContext db, AuditLog log)
+/// <summary>The writer's own context, its connection kept open between commits, and the inserts prepared on it.</summary>
+internal sealed class WriterConnection : IDisposable
 {
-    private (long Sequence, string Hash)? _head;
-    private Merkle.MerkleFrontier? _tree;
+    private long? _dataVersion;
+
+    private WriterConnection(ApplicationDbContext db)
+    {
+        Db = db;
+        var connection = db.Database.GetDbConnection();
+        Entries = new PreparedInsert<AuditEntry>(db, connection);
+        Nodes = new PreparedInsert<AuditTreeNode>(db, connection);
+    }
+
+    public ApplicationDbContext Db { get; }
+
+    public PreparedInsert<AuditEntry> Entries { get; }
+
+    public PreparedInsert<AuditTreeNode> Nodes { get; }
+
+    public static async Task<WriterConnection> OpenAsync(IDbContextFactory<ApplicationDbContext> dbFactory)
+    {
+        var db = await dbFactory.CreateDbContextAsync();
+        try
+        {
+            await db.Database.OpenConnectionAsync();
+            return new WriterConnection(db);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Asked with the write lock held: true when no other connection has committed since this one's previous commit
+    /// (SQLite's <c>data_version</c> changes only for others' commits, so the value now is also the value after this
+    /// commit). Other databases: always false, so the head is read.
+    /// </summary>
+    public async Task<bool> NothingCommittedElsewhereAsync()
+    {
+        var before = _dataVersion;
+        _dataVersion = await DataVersionAsync();
+        return before is not null && _dataVersion == before;
+    }
+
+    private async Task<long?> DataVersionAsync()
+    {
+        if (!Db.Database.IsSqlite())
+        {
+            return null;
+        }
+
+        await using var command = Db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = Db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = "PRAGMA data_version";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public void Dispose()
+    {
+        Entries.Dispose();
+        Nodes.Dispose();
+        Db.Dispose();
+    }
+}
+
+/// <summary>The chain's head and tree edge while one commit's units run, and the rows the running unit appended.</summary>
+internal sealed class AuditChain(ApplicationDbContext db, AuditLog log, WriterConnection connection, (long Size, string HeadHash, Merkle.MerkleFrontier Frontier)? knownEdge)
+{
+    private (long Sequence, string Hash)? _head = knownEdge is { } edge ? (edge.Size, edge.HeadHash) : null;
+    private Merkle.MerkleFrontier? _tree = knownEdge?.Frontier.Clone();
+    private readonly List<AuditEntry> _entries = [];
+    private readonly List<AuditTreeNode> _nodes = [];
 
     public (long Size, string HeadHash, Merkle.MerkleFrontier Frontier)? Edge =>
         _head is { } head && _tree is not null ? (head.Sequence, head.Hash, _tree.Clone()) : null;
@@ -302,12 +432,44 @@ internal sealed class AuditChain(ApplicationDbContext db, AuditLog log)
         return (_head.Value, _tree!);
     }
 
-    public void Advance(long sequence, string hash) => _head = (sequence, hash);
+    /// <summary>Chains an entry (and the subtrees it completes) to the head; stored by <see cref="FlushAsync"/>.</summary>
+    public void Append(AuditEntry entry, Merkle.MerkleFrontier tree)
+    {
+        _entries.Add(entry);
+        foreach (var (id, hash) in tree.Append(AuditTree.LeafOf(entry.Hash)))
+        {
+            _nodes.Add(new AuditTreeNode { Level = id.Level, Index = id.Index, Hash = hash });
+        }
+
+        _head = (entry.Sequence, entry.Hash);
+    }
+
+    /// <summary>Writes the running unit's entries and tree nodes, in its savepoint, with the prepared inserts.</summary>
+    public async Task FlushAsync(System.Data.Common.DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        foreach (var entry in _entries)
+        {
+            await connection.Entries.InsertAsync(entry, transaction, cancellationToken);
+        }
+
+        foreach (var node in _nodes)
+        {
+            await connection.Nodes.InsertAsync(node, transaction, cancellationToken);
+        }
+
+        _entries.Clear();
+        _nodes.Clear();
+    }
 
     /// <summary>Where the chain stood before a unit, so a unit that fails can be undone.</summary>
     public ((long Sequence, string Hash)? Head, Merkle.MerkleFrontier? Tree) Mark() => (_head, _tree?.Clone());
 
-    public void Reset(((long Sequence, string Hash)? Head, Merkle.MerkleFrontier? Tree) mark) => (_head, _tree) = mark;
+    public void Reset(((long Sequence, string Hash)? Head, Merkle.MerkleFrontier? Tree) mark)
+    {
+        (_head, _tree) = mark;
+        _entries.Clear();
+        _nodes.Clear();
+    }
 }
 
 /// <summary>What a unit of work appends through: each entry is chained to the one before it, in this commit or earlier.</summary>
@@ -366,14 +528,8 @@ public sealed class AuditScope
         };
         entry.Hash = AuditCanonicalEncoding.ComputeHash(entry);
         details.Facets.ApplyTo(entry);
-        _db.AuditEntries.Add(entry);
-        // The subtrees this entry completes are stored with it, in the same transaction.
-        foreach (var (id, hash) in tree.Append(AuditTree.LeafOf(entry.Hash)))
-        {
-            _db.AuditTreeNodes.Add(new AuditTreeNode { Level = id.Level, Index = id.Index, Hash = hash });
-        }
-
-        _chain.Advance(entry.Sequence, entry.Hash);
+        // Stored when the unit ends, with the subtrees it completes, in the unit's savepoint.
+        _chain.Append(entry, tree);
         return entry;
     }
 }
