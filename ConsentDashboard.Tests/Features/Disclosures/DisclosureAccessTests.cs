@@ -87,8 +87,19 @@ public sealed class DisclosureAccessTests : IAsyncLifetime
         var disclosureId = await ShareAsync(_clipIds[0]);
         using var officer = await ClientForAsync(DemoAccounts.Officer);
         Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync($"/clips/{_clipIds[0]}/content")).StatusCode);
+        HttpRequestMessage Seek() => new(HttpMethod.Get, $"/clips/{_clipIds[0]}/content") { Headers = { Range = new RangeHeaderValue(2000, 4095) } };
+        using (var seek = Seek())
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, (await officer.SendAsync(seek)).StatusCode);
+        }
 
         await ServiceAsync<DisclosureService, bool>(async s => { await s.RevokeAsync(Resident, disclosureId); return true; });
+
+        // The player's next seek, which is never logged, is refused as well as a new opening.
+        using (var seek = Seek())
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await officer.SendAsync(seek)).StatusCode);
+        }
 
         using var revoked = await officer.GetAsync($"/clips/{_clipIds[0]}/content");
         using var missing = await officer.GetAsync($"/clips/{Guid.NewGuid()}/content");

@@ -43,65 +43,82 @@ public static class ClipContentEndpoint
             return Results.NotFound();
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var clip = await db.Clips.AsNoTracking()
-            .Where(c => c.Id == id)
-            .Select(c => new { c.StorageKey, c.ContentType, c.Sha256, c.Camera!.OwnerId })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (clip is null)
+        var now = time.GetUtcNow().UtcDateTime;
+        ClipAccess? access;
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            access = await AccessAsync(db, id, userId, now, cancellationToken);
+        }
+
+        if (access is null)
         {
             return Results.NotFound();
         }
 
-        var isOwner = clip.OwnerId == userId && user.IsInRole(Roles.Resident);
-        Disclosure? disclosure = null;
-        if (!isOwner)
+        var isOwner = access.OwnerId == userId && user.IsInRole(Roles.Resident);
+        if (!isOwner && (!user.IsInRole(Roles.Officer) || access.Grant is not { } grant || (download == true && !grant.AllowDownload)))
         {
-            disclosure = user.IsInRole(Roles.Officer) ? await LiveDisclosureAsync(db, id, userId, time, cancellationToken) : null;
-            if (disclosure is null || (download == true && !disclosure.AllowDownload))
-            {
-                return Results.NotFound();
-            }
+            return Results.NotFound();
         }
 
-        var path = storage.TryGetPath(clip.StorageKey);
+        var path = storage.TryGetPath(access.StorageKey);
         if (path is null)
         {
             return Results.NotFound();
         }
 
-        if (disclosure is not null && (download == true || IsOpening(http.Request)))
+        if (!isOwner && (download == true || IsOpening(http.Request)))
         {
-            await auditLog.WriteAsync((_, audit, cancellationToken) => audit.AppendAsync(AuditActors.User(userId), $"disclosure:{disclosure.Id}",
-                download == true ? ClipDownloaded.Of(disclosure) : ClipViewed.Of(disclosure), cancellationToken), cancellationToken);
+            // Logged under the write lock with the disclosure read again there: a revocation that commits first wins.
+            var logged = await auditLog.WriteAsync(async (db, audit, cancellationToken) =>
+            {
+                var disclosure = await db.Disclosures.AsNoTracking()
+                    .Include(d => d.Request).Include(d => d.LegalDemand)
+                    .Where(Disclosure.Live.At(now))
+                    .FirstOrDefaultAsync(d => d.Id == access.Grant!.DisclosureId, cancellationToken);
+                if (disclosure is null)
+                {
+                    return false;
+                }
+
+                await audit.AppendAsync(AuditActors.User(userId), $"disclosure:{disclosure.Id}",
+                    download == true ? ClipDownloaded.Of(disclosure) : ClipViewed.Of(disclosure), cancellationToken);
+                return true;
+            }, cancellationToken);
+            if (!logged)
+            {
+                return Results.NotFound();
+            }
         }
 
         // Footage is personal data: no shared cache may keep a copy.
         http.Response.Headers.CacheControl = "private, no-store";
-        var tag = new EntityTagHeaderValue($"\"{clip.Sha256}\"");
+        var tag = new EntityTagHeaderValue($"\"{access.Sha256}\"");
         return download == true
-            ? Results.File(path, clip.ContentType, $"clip-{clip.Sha256[..12]}{ClipFormat.ExtensionFor(clip.ContentType)}", enableRangeProcessing: true, entityTag: tag)
-            : Results.File(path, clip.ContentType, enableRangeProcessing: true, entityTag: tag);
+            ? Results.File(path, access.ContentType, $"clip-{access.Sha256[..12]}{ClipFormat.ExtensionFor(access.ContentType)}", enableRangeProcessing: true, entityTag: tag)
+            : Results.File(path, access.ContentType, enableRangeProcessing: true, entityTag: tag);
     }
 
-    /// <summary>The officer's agency's live disclosure of the clip, the one lasting longest if several.</summary>
-    private static async Task<Disclosure?> LiveDisclosureAsync(
-        ApplicationDbContext db, Guid clipId, string officerId, TimeProvider time, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var agencyId = await db.Users.Where(u => u.Id == officerId).Select(u => u.AgencyId).FirstOrDefaultAsync(cancellationToken);
-        if (agencyId is null)
-        {
-            return null;
-        }
-
-        return await db.Disclosures.AsNoTracking()
-            .Include(d => d.Request).Include(d => d.LegalDemand)
-            .Where(d => d.ClipId == clipId && d.AgencyId == agencyId)
-            .Where(Disclosure.Live.At(now))
-            .OrderByDescending(d => d.AllowDownload).ThenByDescending(d => d.AccessExpiresAt)
+    /// <summary>
+    /// Everything a request needs, in one indexed query: the clip's file, its owner, and the live disclosure of it to the
+    /// user's agency (the one allowing downloads, then the one lasting longest, if several). Read at every request, so a
+    /// revocation ends access on the very next one.
+    /// </summary>
+    private static Task<ClipAccess?> AccessAsync(ApplicationDbContext db, Guid clipId, string userId, DateTime now, CancellationToken cancellationToken) =>
+        db.Clips.AsNoTracking()
+            .Where(c => c.Id == clipId)
+            .Select(c => new ClipAccess(c.StorageKey, c.ContentType, c.Sha256, c.Camera!.OwnerId,
+                db.Disclosures
+                    .Where(Disclosure.Live.At(now))
+                    .Where(d => d.ClipId == c.Id && d.AgencyId == db.Users.Where(u => u.Id == userId).Select(u => u.AgencyId).FirstOrDefault())
+                    .OrderByDescending(d => d.AllowDownload).ThenByDescending(d => d.AccessExpiresAt)
+                    .Select(d => new ClipGrant(d.Id, d.AllowDownload))
+                    .FirstOrDefault()))
             .FirstOrDefaultAsync(cancellationToken);
-    }
+
+    private sealed record ClipAccess(string StorageKey, string ContentType, string Sha256, string OwnerId, ClipGrant? Grant);
+
+    private sealed record ClipGrant(Guid DisclosureId, bool AllowDownload);
 
     /// <summary>A first request for the clip rather than a seek within it.</summary>
     private static bool IsOpening(HttpRequest request)
