@@ -34,6 +34,9 @@ public sealed class BenchmarkDatabase : IDbContextFactory<ApplicationDbContext>
 
     public string Path { get; }
 
+    /// <summary>A database the app itself wrote (a load driver's target), used as it is.</summary>
+    public static BenchmarkDatabase Existing(string path) => new(path);
+
     public ApplicationDbContext CreateDbContext() => new(_options);
 
     public static double LatitudeSpan => SideMeters / 111_320.0;

@@ -90,6 +90,7 @@ public static class ConsentDashboardSetup
         services.TryAddTimeProvider();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ClipStorage>();
+        services.AddSingleton<Features.Clips.ClipAccessReader>();
         services.AddSingleton<LegalDocumentStorage>();
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.SectionName));
         services.AddSingleton<MailOutbox>();

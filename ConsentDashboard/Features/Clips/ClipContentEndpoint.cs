@@ -31,7 +31,7 @@ public static class ClipContentEndpoint
         bool? download,
         ClaimsPrincipal user,
         HttpContext http,
-        IDbContextFactory<ApplicationDbContext> dbFactory,
+        ClipAccessReader reader,
         ClipStorage storage,
         AuditLog auditLog,
         TimeProvider time,
@@ -44,12 +44,7 @@ public static class ClipContentEndpoint
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        ClipAccess? access;
-        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
-        {
-            access = await AccessAsync(db, id, userId, now, cancellationToken);
-        }
-
+        var access = await reader.ReadAsync(id, userId, now);
         if (access is null)
         {
             return Results.NotFound();
@@ -99,27 +94,6 @@ public static class ClipContentEndpoint
             : Results.File(path, access.ContentType, enableRangeProcessing: true, entityTag: tag);
     }
 
-    /// <summary>
-    /// Everything a request needs, in one indexed query: the clip's file, its owner, and the live disclosure of it to the
-    /// user's agency (the one allowing downloads, then the one lasting longest, if several). Read at every request, so a
-    /// revocation ends access on the very next one.
-    /// </summary>
-    private static Task<ClipAccess?> AccessAsync(ApplicationDbContext db, Guid clipId, string userId, DateTime now, CancellationToken cancellationToken) =>
-        db.Clips.AsNoTracking()
-            .Where(c => c.Id == clipId)
-            .Select(c => new ClipAccess(c.StorageKey, c.ContentType, c.Sha256, c.Camera!.OwnerId,
-                db.Disclosures
-                    .Where(Disclosure.Live.At(now))
-                    .Where(d => d.ClipId == c.Id && d.AgencyId == db.Users.Where(u => u.Id == userId).Select(u => u.AgencyId).FirstOrDefault())
-                    .OrderByDescending(d => d.AllowDownload).ThenByDescending(d => d.AccessExpiresAt)
-                    .Select(d => new ClipGrant(d.Id, d.AllowDownload))
-                    .FirstOrDefault()))
-            .FirstOrDefaultAsync(cancellationToken);
-
-    private sealed record ClipAccess(string StorageKey, string ContentType, string Sha256, string OwnerId, ClipGrant? Grant);
-
-    private sealed record ClipGrant(Guid DisclosureId, bool AllowDownload);
-
     /// <summary>A first request for the clip rather than a seek within it.</summary>
     private static bool IsOpening(HttpRequest request)
     {
@@ -127,3 +101,72 @@ public static class ClipContentEndpoint
         return string.IsNullOrEmpty(range) || range.StartsWith("bytes=0-", StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>
+/// Everything a clip request needs, in one indexed query: the clip's file, its owner, and the live disclosure of it to the
+/// user's agency (the one allowing downloads, then the one lasting longest, if several). Read at every request, so a
+/// revocation ends access on the very next one. The query is compiled once and runs on pooled contexts: a player's
+/// seeks arrive many per second.
+/// </summary>
+public sealed class ClipAccessReader(DbContextOptions<ApplicationDbContext> options) : IDisposable
+{
+    private static readonly Func<ApplicationDbContext, Guid, string, DateTime, Task<ClipAccess?>> Query = EF.CompileAsyncQuery(
+        TimedRules.Inline<Func<ApplicationDbContext, Guid, string, DateTime, ClipAccess?>>((db, clipId, userId, now) =>
+            db.Clips.AsNoTracking()
+                .Where(c => c.Id == clipId)
+                .Select(c => new ClipAccess(c.StorageKey, c.ContentType, c.Sha256, c.Camera!.OwnerId,
+                    db.Disclosures
+                        .Where(d => d.ClipId == c.Id && Disclosure.Live.IsMetBy(d, now)
+                            && d.AgencyId == db.Users.Where(u => u.Id == userId).Select(u => u.AgencyId).FirstOrDefault())
+                        .OrderByDescending(d => d.AllowDownload).ThenByDescending(d => d.AccessExpiresAt)
+                        .Select(d => new ClipGrant(d.Id, d.AllowDownload))
+                        .FirstOrDefault()))
+                .FirstOrDefault()));
+
+    // Contexts whose connections stay open between requests: opening a SQLite connection through EF Core also
+    // registers its functions and pragmas, which cost more than the query. Only this reader uses them.
+    private readonly System.Collections.Concurrent.ConcurrentBag<ApplicationDbContext> _idle = [];
+
+    public async Task<ClipAccess?> ReadAsync(Guid clipId, string userId, DateTime now)
+    {
+        if (!_idle.TryTake(out var db))
+        {
+            db = new ApplicationDbContext(options);
+            await db.Database.OpenConnectionAsync();
+        }
+
+        try
+        {
+            var access = await Query(db, clipId, userId, now);
+            if (_idle.Count < MaxIdle)
+            {
+                _idle.Add(db);
+                db = null;
+            }
+
+            return access;
+        }
+        finally
+        {
+            if (db is not null)
+            {
+                await db.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Contexts kept open between requests; more run at once when needed, and are closed after.</summary>
+    private static readonly int MaxIdle = 4 * Environment.ProcessorCount;
+
+    public void Dispose()
+    {
+        while (_idle.TryTake(out var db))
+        {
+            db.Dispose();
+        }
+    }
+}
+
+public sealed record ClipAccess(string StorageKey, string ContentType, string Sha256, string OwnerId, ClipGrant? Grant);
+
+public sealed record ClipGrant(Guid DisclosureId, bool AllowDownload);
