@@ -1,5 +1,6 @@
 using ConsentDashboard.Components;
 using ConsentDashboard.Components.Account;
+using ConsentDashboard.Components.Layout;
 using ConsentDashboard.Data;
 using ConsentDashboard.Features.Admin;
 using ConsentDashboard.Features.Clips;
@@ -80,6 +81,7 @@ app.MapRazorComponents<App>()
 
 app.MapAdditionalIdentityEndpoints();
 app.MapCultureSwitch();
+app.MapThemeSwitch();
 app.MapClipContent();
 app.MapConsentReceipts();
 app.MapAuditExports();

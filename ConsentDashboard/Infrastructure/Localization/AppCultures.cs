@@ -107,9 +107,7 @@ public static class AppCultures
                 await users.UpdateAsync(user);
             }
 
-            var local = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-                && !returnUrl.StartsWith("/\\", StringComparison.Ordinal);
-            return Results.LocalRedirect(local ? returnUrl! : "/");
+            return Results.LocalRedirect(ReturnUrls.LocalOrHome(returnUrl));
         });
         return endpoints;
     }

@@ -111,9 +111,9 @@ document.addEventListener("click", function (event) {
     }
 }, true);
 
-// A language link returns to the very page it was followed from, query included (the server renders the path only).
+// A language or theme link returns to the very page it was followed from, query included (the server renders the path only).
 document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a.cd-language-link");
+    var link = event.target.closest && event.target.closest("a.cd-return-link");
     if (link && window.location.search) {
         var url = new URL(link.href);
         url.searchParams.set("returnUrl", window.location.pathname + window.location.search);
