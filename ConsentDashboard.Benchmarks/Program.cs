@@ -3,6 +3,7 @@ using BenchmarkDotNet.Running;
 // dotnet run -c Release --project ConsentDashboard.Benchmarks -- --filter '*'
 // dotnet run -c Release --project ConsentDashboard.Benchmarks -- append-load
 // bash tools/clip-load.sh (starts the app, then runs: clip-load <base address> <data folder>)
+// bash tools/circuit-load.sh (starts the app, then runs: circuit-load <base address> <server pid> <dotnet-gcdump> <data folder> [steps])
 switch (args)
 {
     case ["append-load"]:
@@ -10,6 +11,10 @@ switch (args)
         return;
     case ["clip-load", var baseAddress, var dataFolder]:
         await ConsentDashboard.Benchmarks.ClipLoad.RunAsync(baseAddress, dataFolder);
+        return;
+    case ["circuit-load", var baseAddress, var serverPid, var gcdump, var dataFolder, .. var steps]:
+        await ConsentDashboard.Benchmarks.CircuitLoad.RunAsync(baseAddress, int.Parse(serverPid, System.Globalization.CultureInfo.InvariantCulture), gcdump, dataFolder,
+            steps is [var list] ? list.Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : null);
         return;
 }
 
