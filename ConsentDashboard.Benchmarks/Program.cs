@@ -2,10 +2,14 @@ using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project ConsentDashboard.Benchmarks -- --filter '*'
 // dotnet run -c Release --project ConsentDashboard.Benchmarks -- append-load
+// dotnet run -c Release --project ConsentDashboard.Benchmarks -- verify-command 1000000
 // bash tools/clip-load.sh (starts the app, then runs: clip-load <base address> <data folder>)
 // bash tools/circuit-load.sh (starts the app, then runs: circuit-load <base address> <server pid> <dotnet-gcdump> <data folder> [steps])
 switch (args)
 {
+    case ["verify-command", var entries]:
+        await ConsentDashboard.Benchmarks.VerifyCommand.RunAsync(int.Parse(entries, System.Globalization.CultureInfo.InvariantCulture));
+        return;
     case ["append-load"]:
         await ConsentDashboard.Benchmarks.AppendLoad.RunAsync();
         return;

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace ConsentDashboard.Benchmarks;
+
+/// <summary>
+/// The whole <c>verify-log</c> command, as an auditor runs it (process start included), on a generated valid chain of
+/// the given size, beside the <c>sqlite3</c> shell reading the same columns in sequence order, in one run. Prints each
+/// one's time and peak resident memory. Run with
+/// <c>dotnet run -c Release --project ConsentDashboard.Benchmarks -- verify-command 1000000</c>.
+/// </summary>
+public static class VerifyCommand
+{
+    private const int Runs = 3;
+
+    public static async Task RunAsync(int entries)
+    {
+        var database = await AuditBenchmarkDatabase.OpenAsync(entries);
+        // The generated log has no checkpoints, so the key is never used; the command still asks for one.
+        var key = Path.Combine(Path.GetTempPath(), $"verify-command-{Guid.NewGuid():N}.pem");
+        using (var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            await File.WriteAllTextAsync(key, ecdsa.ExportSubjectPublicKeyInfoPem());
+        }
+
+        try
+        {
+            var app = Path.Combine(AppContext.BaseDirectory, "ConsentDashboard.dll");
+            const string columns = "Sequence, Timestamp, Actor, Action, Subject, Details, PreviousHash, Hash, AgencyId, CaseNumber, LegalBasis, ResidentId";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {entries:N0} entries, best of {Runs} | time | entries/s | peak RSS |"));
+            Console.WriteLine("| --- | ---: | ---: | ---: |");
+            await ReportAsync("verify-log, whole command", entries, "dotnet", [app, "verify-log", "--database", database.Path, "--public-key", key]);
+            // Its rows are written to /dev/null, so the time is reading, not printing.
+            await ReportAsync("sqlite3 reading the same columns", entries, "sqlite3", ["-cmd", ".output /dev/null", database.Path, $"SELECT {columns} FROM AuditEntries ORDER BY Sequence"]);
+        }
+        finally
+        {
+            File.Delete(key);
+        }
+    }
+
+    private static async Task ReportAsync(string what, int entries, string program, string[] arguments)
+    {
+        var best = TimeSpan.MaxValue;
+        long peak = 0;
+        for (var i = 0; i < Runs; i++)
+        {
+            var (elapsed, rss) = await TimeAsync(program, arguments);
+            if (elapsed < best)
+            {
+                (best, peak) = (elapsed, rss);
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {what} | {best.TotalSeconds:N2} s | {entries / best.TotalSeconds:N0} | {peak / 1048576.0:N0} MB |"));
+    }
+
+    /// <summary>Runs the program to its end, its output discarded; returns how long it took and its peak resident memory.</summary>
+    private static async Task<(TimeSpan Elapsed, long PeakRss)> TimeAsync(string program, string[] arguments)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        long peak = 0;
+        var output = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        var errors = process.StandardError.ReadToEndAsync();
+        while (!process.HasExited)
+        {
+            try
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.PeakWorkingSet64);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended between the check and the read.
+            }
+
+            await Task.Delay(20);
+        }
+
+        await output;
+        await process.WaitForExitAsync();
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        return process.ExitCode == 0 ? (elapsed, peak)
+            : throw new InvalidOperationException($"{program} exited with {process.ExitCode}: {await errors}");
+    }
+}
