@@ -47,6 +47,7 @@ builder.Services.AddAuthentication(options =>
 builder.Services.AddAuthorization();
 
 builder.AddConsentDashboard();
+builder.Services.AddHealthEndpoints();
 
 var app = builder.Build();
 // Checked on the built app, whose settings include everything a host or test supplied, before anything uses them.
@@ -82,6 +83,7 @@ app.MapRazorComponents<App>()
 app.MapAdditionalIdentityEndpoints();
 app.MapCultureSwitch();
 app.MapThemeSwitch();
+app.MapHealthEndpoints();
 app.MapClipContent();
 app.MapConsentReceipts();
 app.MapAuditExports();
