@@ -129,7 +129,19 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
                 batch.Add(unit);
             }
 
-            await CommitAsync(batch);
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception error)
+            {
+                // Never let the writer stop: every later append would wait for ever. The batch's callers hear why.
+                foreach (var unit in batch)
+                {
+                    unit.Fail(error);
+                }
+            }
+
             batch.Clear();
         }
 
@@ -206,9 +218,26 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
         }
         catch (Exception error)
         {
-            // Start the next commit afresh: a new connection, the head read again.
-            await ReleaseUnitContextAsync();
-            _connection?.Dispose();
+            // Start the next commit afresh: a new connection, the head read again. Closing what may be broken must not
+            // hide the error the callers are owed.
+            try
+            {
+                await ReleaseUnitContextAsync();
+            }
+            catch (Exception)
+            {
+                _unitDb = null;
+            }
+
+            try
+            {
+                _connection?.Dispose();
+            }
+            catch (Exception)
+            {
+                // The connection is dropped either way.
+            }
+
             _connection = null;
             var reported = error is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 }
                 // Another process holds the write lock (a backup, a long migration): say so instead of failing or hanging.
