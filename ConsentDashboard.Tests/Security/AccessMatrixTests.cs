@@ -65,8 +65,9 @@ public sealed partial class AccessMatrixTests : IAsyncLifetime
         ["/admin"] = Access.Admin, ["/admin/legal-demands"] = Access.Admin, ["/admin/legal-demands/new"] = Access.Admin,
         ["/audit/legal-demands"] = Access.Auditor, ["/review"] = Access.Reviewer,
         ["/public/requests"] = Access.Anyone, ["/public/requests.json"] = Access.Anyone, ["/public/requests.atom"] = Access.Anyone,
-        // The language switch only sets a cookie and redirects within the site (SpanishTests).
-        ["/culture/{name}"] = Access.NotProbed,
+        // The language and theme switches only set a cookie and redirect within the site (SpanishTests, StaticPagesTests).
+        ["/culture/{name}"] = Access.NotProbed, ["/theme/{mode}"] = Access.NotProbed,
+        ["/healthz"] = Access.Anyone, ["/readyz"] = Access.Anyone,
         ["/legal-demands/{id:guid}/document"] = Access.Owner,
         ["/inbox/{NoticeId:guid}"] = Access.Owner, ["/agency/requests/{RequestId:guid}"] = Access.Owner,
         ["/clips/{id:guid}/content"] = Access.Owner, ["/disclosures/{id:guid}/receipt"] = Access.Owner,
