@@ -111,9 +111,19 @@ public sealed class OperatorFlowTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Option, new() { Name = option }).ClickAsync();
     }
 
+    /// <summary>
+    /// Opens a dialog and waits until it has put focus in its first field, as it does once open: a field filled before
+    /// that would see its text land in the first field (a person never types that fast; a loaded CI machine can).
+    /// </summary>
+    private static async Task OpenDialogAsync(IPage page, string opener, string firstField)
+    {
+        await page.GetByTestId(opener).ClickAsync();
+        await Assertions.Expect(page.Locator($"input[data-testid={firstField}]")).ToBeFocusedAsync();
+    }
+
     private async Task InviteAsync(IPage admin, string name, string email, string role, string? agency = null)
     {
-        await admin.GetByTestId("invite-staff").ClickAsync();
+        await OpenDialogAsync(admin, "invite-staff", "invite-name");
         await admin.Locator("input[data-testid=invite-name]").FillAsync(name);
         await admin.Locator("input[data-testid=invite-email]").FillAsync(email);
         await ChooseAsync(admin, "invite-role", role);
@@ -143,7 +153,7 @@ public sealed class OperatorFlowTests : IAsyncLifetime
         var admin = await AcceptAsync(adminLink, "ada@city.example");
         await admin.WaitForURLAsync(new Regex("/admin$"));
         await admin.WaitForCircuitAsync();
-        await admin.GetByTestId("add-agency").ClickAsync();
+        await OpenDialogAsync(admin, "add-agency", "agency-name");
         await admin.Locator("input[data-testid=agency-name]").FillAsync("Harbour City Police");
         await admin.Locator("input[data-testid=agency-jurisdiction]").FillAsync("Harbour City");
         await admin.Locator("input[data-testid=agency-contact]").FillAsync("records@harbour.example");
