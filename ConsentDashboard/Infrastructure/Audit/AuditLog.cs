@@ -158,7 +158,7 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
             await using var transaction = await db.Database.BeginTransactionAsync();
             // With the write lock held: if no other connection has committed since this writer's last commit, the head
             // this writer committed is still the head and needs no query.
-            var chain = new AuditChain(db, this, connection, await connection.NothingCommittedElsewhereAsync() ? _committedEdge : null);
+            var chain = new AuditChain(connection, this, await connection.NothingCommittedElsewhereAsync() ? _committedEdge : null);
             // A unit alone needs no savepoint: if it fails, the whole transaction is rolled back.
             var alone = batch.Count == 1;
             foreach (var unit in batch)
@@ -422,7 +422,7 @@ internal sealed class WriterConnection : IDisposable
 }
 
 /// <summary>The chain's head and tree edge while one commit's units run, and the rows the running unit appended.</summary>
-internal sealed class AuditChain(ApplicationDbContext db, AuditLog log, WriterConnection connection, (long Size, string HeadHash, Merkle.MerkleFrontier Frontier)? knownEdge)
+internal sealed class AuditChain(WriterConnection connection, AuditLog log, (long Size, string HeadHash, Merkle.MerkleFrontier Frontier)? knownEdge)
 {
     private (long Sequence, string Hash)? _head = knownEdge is { } edge ? (edge.Size, edge.HeadHash) : null;
     private Merkle.MerkleFrontier? _tree = knownEdge?.Frontier.Clone();
@@ -436,6 +436,7 @@ internal sealed class AuditChain(ApplicationDbContext db, AuditLog log, WriterCo
     {
         if (_head is null)
         {
+            var db = connection.Db;
             var last = await db.AuditEntries.AsNoTracking()
                 .OrderByDescending(e => e.Sequence)
                 .Select(e => new { e.Sequence, e.Hash })
