@@ -120,18 +120,9 @@ public static class AuditCanonicalEncoding
 
     public static bool TryDecodeHex(ReadOnlySpan<byte> hexUtf8, Span<byte> destination)
     {
-        if (hexUtf8.Length != destination.Length * 2)
-        {
-            return false;
-        }
-
-        Span<char> chars = stackalloc char[hexUtf8.Length];
-        for (var i = 0; i < hexUtf8.Length; i++)
-        {
-            chars[i] = (char)hexUtf8[i];
-        }
-
-        return Convert.FromHexString(chars, destination, out _, out var written) == System.Buffers.OperationStatus.Done && written == destination.Length;
+        return hexUtf8.Length == destination.Length * 2
+            && Convert.FromHexString(hexUtf8, destination, out _, out var written) == System.Buffers.OperationStatus.Done
+            && written == destination.Length;
     }
 
     /// <summary>Hashes are stored as lower-case hex; the same digits in upper case are a change to the stored row.</summary>

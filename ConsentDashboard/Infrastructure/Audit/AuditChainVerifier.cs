@@ -1,3 +1,4 @@
+using System.Data.Common;
 using ConsentDashboard.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -38,19 +39,25 @@ public sealed record AuditVerificationResult(
 }
 
 /// <summary>
-/// Verifies the log's hash chain and names the first entry that fails. A fast path reads SQLite's rows in place and
-/// hashes on a second core (<see cref="SqliteAuditRowReader"/>, <see cref="AuditHashPipeline"/>); anything it does not
-/// find intact is walked again by <see cref="AuditFailureClassifier"/>, which names what went wrong. If the classifier
-/// finds intact what the fast path rejected, the fast path is wrong: that is logged as an error, never passed over.
+/// Verifies the log's hash chain and names the first entry that fails. A fast path reads SQLite's rows in place on every
+/// core (<see cref="AuditChainWalk"/>); anything it does not find intact is walked again by
+/// <see cref="AuditFailureClassifier"/>, which names what went wrong. If the classifier finds intact what the fast path
+/// rejected, the fast path is wrong: that is logged as an error, never passed over. Both read through a plain connection
+/// with the SQL of <see cref="AuditLogTables"/>, so the offline command needs no EF Core model.
 /// </summary>
 public static class AuditChainVerifier
 {
     /// <param name="rootsAt">Tree sizes whose Merkle root to recompute from the entries on the way (heads to check).</param>
-    public static async Task<AuditVerificationResult> VerifyAsync(
+    public static Task<AuditVerificationResult> VerifyAsync(
         ApplicationDbContext db, IProgress<long>? progress = null, CancellationToken cancellationToken = default, ILogger? logger = null,
-        IReadOnlyCollection<long>? rootsAt = null)
+        IReadOnlyCollection<long>? rootsAt = null) =>
+        VerifyAsync(db.Database.GetDbConnection(), AuditLogTables.From(db.Model), progress, cancellationToken, logger, rootsAt);
+
+    internal static async Task<AuditVerificationResult> VerifyAsync(
+        DbConnection connection, AuditLogTables tables, IProgress<long>? progress, CancellationToken cancellationToken, ILogger? logger,
+        IReadOnlyCollection<long>? rootsAt)
     {
-        var fast = await FastPathAsync(db, progress, cancellationToken, rootsAt);
+        var fast = await FastPathAsync(connection, tables, progress, cancellationToken, rootsAt);
         if (fast.Intact is { } intact)
         {
             return intact;
@@ -61,7 +68,7 @@ public static class AuditChainVerifier
             logger?.LogWarning("Audit verification is taking the slow path: {Reason}", why);
         }
 
-        var result = await AuditFailureClassifier.VerifyAsync(db, progress, cancellationToken, rootsAt);
+        var result = await AuditFailureClassifier.VerifyAsync(connection, tables, progress, cancellationToken, rootsAt);
         if (result.IsValid && fast.SuspectSequence is { } suspect)
         {
             logger?.LogError(
@@ -80,24 +87,30 @@ public static class AuditChainVerifier
         public static FastPathResult CannotRun(string reason) => new(null, null, null, reason);
     }
 
+    internal static Task<FastPathResult> FastPathAsync(
+        ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<long>? rootsAt = null,
+        int runLevel = AuditChainWalk.DefaultRunLevel, int? workers = null) =>
+        FastPathAsync(db.Database.GetDbConnection(), AuditLogTables.From(db.Model), progress, cancellationToken, rootsAt, runLevel, workers);
+
     internal static async Task<FastPathResult> FastPathAsync(
-        ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<long>? rootsAt = null)
+        DbConnection connection, AuditLogTables tables, IProgress<long>? progress, CancellationToken cancellationToken,
+        IReadOnlyCollection<long>? rootsAt = null, int runLevel = AuditChainWalk.DefaultRunLevel, int? workers = null)
     {
-        if (db.Database.GetDbConnection() is not SqliteConnection connection)
+        if (connection is not SqliteConnection sqlite)
         {
-            return FastPathResult.CannotRun($"the fast path reads SQLite only, and the database is {db.Database.ProviderName}.");
+            return FastPathResult.CannotRun($"the fast path reads SQLite only, and the connection is a {connection.GetType().Name}.");
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var opened = connection.State != System.Data.ConnectionState.Open;
+        var opened = sqlite.State != System.Data.ConnectionState.Open;
         if (opened)
         {
-            await connection.OpenAsync(cancellationToken);
+            await sqlite.OpenAsync(cancellationToken);
         }
 
         try
         {
-            var result = Walk(db, connection, progress, cancellationToken, rootsAt);
+            var result = AuditChainWalk.Run(sqlite, tables, progress, rootsAt ?? [], cancellationToken, runLevel, workers);
             return result.Intact is { } intact ? result with { Intact = intact with { Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started) } } : result;
         }
         catch (SqliteException error)
@@ -108,86 +121,8 @@ public static class AuditChainVerifier
         {
             if (opened)
             {
-                await connection.CloseAsync();
+                await sqlite.CloseAsync();
             }
         }
-    }
-
-    /// <summary>
-    /// One core steps through the rows and checks sequence, links and filter columns; the pipeline hashes on the other.
-    /// </summary>
-    private static FastPathResult Walk(
-        ApplicationDbContext db, SqliteConnection connection, IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<long>? rootsAt)
-    {
-        using var reader = SqliteAuditRowReader.TryOpen(db, connection, out var problem);
-        if (reader is null)
-        {
-            return FastPathResult.CannotRun($"SQLite refused the query: {problem}");
-        }
-
-        var roots = new Merkle.RootCollector(rootsAt ?? []);
-        using var hashes = new AuditHashPipeline(cancellationToken, roots);
-        Span<byte> previousHash = stackalloc byte[64];
-        System.Text.Encoding.ASCII.GetBytes(AuditCanonicalEncoding.GenesisHash, previousHash);
-        long expected = 1;
-        try
-        {
-            while (reader.Read(connection))
-            {
-                var hash = reader.Hash;
-                if (reader.Sequence != expected)
-                {
-                    return FastPathResult.Suspect(expected, $"the row found there has sequence {reader.Sequence}");
-                }
-
-                if (!reader.HasTheTypesTheAppWrites())
-                {
-                    return FastPathResult.Suspect(expected, "a column holds a value of a type the app never writes there");
-                }
-
-                if (hash.Length != 64 || !AuditCanonicalEncoding.IsLowerHex(hash) || !reader.PreviousHash.SequenceEqual(previousHash))
-                {
-                    return FastPathResult.Suspect(expected, "its previous hash is not the hash of the entry before it");
-                }
-
-                if (!reader.FacetsAgree())
-                {
-                    return FastPathResult.Suspect(expected, "its filter columns disagree with its details");
-                }
-
-                var actor = reader.Actor;
-                var action = reader.Action;
-                var subject = reader.Subject;
-                var details = reader.Details;
-                var target = hashes.Reserve(AuditCanonicalEncoding.CanonicalLengthBound(actor.Length, action.Length, subject.Length, details.Length));
-                var written = AuditCanonicalEncoding.WriteCanonical(target, expected, reader.Timestamp, actor, action, subject, details, previousHash);
-                if (written < 0 || !hashes.Add(expected, written, hash))
-                {
-                    return FastPathResult.Suspect(expected, "its stored timestamp or hash is not in the form the fast path reads");
-                }
-
-                hash.CopyTo(previousHash);
-                if (expected % 10_000 == 0)
-                {
-                    progress?.Report(expected);
-                }
-
-                expected++;
-            }
-        }
-        catch (OperationCanceledException) when (hashes.Stopped.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The hashing core found a mismatch and stopped the pipeline; Complete below says which entry.
-        }
-
-        if (hashes.Complete() is { } mismatch)
-        {
-            return FastPathResult.Suspect(mismatch, "its content does not match its hash");
-        }
-
-        progress?.Report(expected - 1);
-        var head = expected - 1;
-        return new FastPathResult(
-            new AuditVerificationResult(head, head, System.Text.Encoding.ASCII.GetString(previousHash), TimeSpan.Zero, RootsAt: roots.Roots), null, null, null);
     }
 }

@@ -19,13 +19,13 @@ internal static class AuditFailureClassifier
     private const int RenumberSearchMaxBytes = 256 * 1024;
 
     public static async Task<AuditVerificationResult> VerifyAsync(
-        ApplicationDbContext db, IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<long>? rootsAt = null)
+        DbConnection connection, AuditLogTables tables, IProgress<long>? progress, CancellationToken cancellationToken, IReadOnlyCollection<long>? rootsAt = null)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         AuditRowSource source;
         try
         {
-            source = await AuditRowSource.OpenAsync(db, cancellationToken);
+            source = await AuditRowSource.OpenAsync(connection, tables, cancellationToken);
         }
         catch (DbException unreadable)
         {

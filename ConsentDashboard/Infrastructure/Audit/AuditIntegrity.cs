@@ -48,19 +48,48 @@ public sealed record IntegrityReport(AuditVerificationResult Chain, CheckpointCh
 /// </summary>
 public static class AuditIntegrity
 {
-    public static async Task<IntegrityReport> VerifyAsync(
+    public static Task<IntegrityReport> VerifyAsync(
         ApplicationDbContext db, string publicKeyPem, IProgress<long>? progress = null, CancellationToken cancellationToken = default,
-        ILogger? logger = null, IReadOnlyList<TrustedHead>? trusted = null)
+        ILogger? logger = null, IReadOnlyList<TrustedHead>? trusted = null) =>
+        VerifyAsync(db.Database.GetDbConnection(), AuditLogTables.From(db.Model), publicKeyPem, progress, cancellationToken, logger, trusted);
+
+    /// <summary>The same on a plain connection, with the log's SQL given: how the offline command runs without EF Core.</summary>
+    internal static async Task<IntegrityReport> VerifyAsync(
+        DbConnection connection, AuditLogTables tables, string publicKeyPem, IProgress<long>? progress = null,
+        CancellationToken cancellationToken = default, ILogger? logger = null, IReadOnlyList<TrustedHead>? trusted = null)
     {
         trusted ??= [];
-        var (latest, count, unreadable) = await NewestCheckpointAsync(db, cancellationToken);
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+
+        try
+        {
+            return await VerifyOpenAsync(connection, tables, publicKeyPem, progress, cancellationToken, logger, trusted);
+        }
+        finally
+        {
+            if (opened)
+            {
+                await connection.CloseAsync();
+            }
+        }
+    }
+
+    private static async Task<IntegrityReport> VerifyOpenAsync(
+        DbConnection connection, AuditLogTables tables, string publicKeyPem, IProgress<long>? progress, CancellationToken cancellationToken,
+        ILogger? logger, IReadOnlyList<TrustedHead> trusted)
+    {
+        var (latest, count, unreadable) = await NewestCheckpointAsync(connection, tables, cancellationToken);
         var sizes = trusted.Select(t => t.Head.TreeSize).ToList();
         if (latest is { RootHash: not null })
         {
             sizes.Add(latest.Sequence);
         }
 
-        var chain = await AuditChainVerifier.VerifyAsync(db, progress, cancellationToken, logger, sizes);
+        var chain = await AuditChainVerifier.VerifyAsync(connection, tables, progress, cancellationToken, logger, sizes);
         var witnesses = trusted.Select(t => Check(t.Source, t.Head, publicKeyPem, chain)).ToList();
         if (unreadable is not null)
         {
@@ -93,7 +122,13 @@ public static class AuditIntegrity
         }
         else if (chain.IsValid)
         {
-            var hash = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence == latest.Sequence).Select(e => e.Hash).FirstOrDefaultAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = tables.SelectHashAt;
+            var sequence = command.CreateParameter();
+            sequence.ParameterName = "@sequence";
+            sequence.Value = latest.Sequence;
+            command.Parameters.Add(sequence);
+            var hash = await command.ExecuteScalarAsync(cancellationToken) as string;
             if (hash != latest.Hash)
             {
                 problem = $"Entry {latest.Sequence} does not have the hash the checkpoint signed: the log was rewritten from there back.";
@@ -143,14 +178,32 @@ public static class AuditIntegrity
 
     private static string On(DateTime? signedAt) => signedAt is { } at ? $" at {at:yyyy-MM-dd HH:mm:ss} UTC" : "";
 
-    private static async Task<(AuditCheckpoint? Latest, int Count, string? Unreadable)> NewestCheckpointAsync(ApplicationDbContext db, CancellationToken cancellationToken)
+    private static async Task<(AuditCheckpoint? Latest, int Count, string? Unreadable)> NewestCheckpointAsync(
+        DbConnection connection, AuditLogTables tables, CancellationToken cancellationToken)
     {
         try
         {
-            var count = await db.AuditCheckpoints.CountAsync(cancellationToken);
-            var latest = await db.AuditCheckpoints.AsNoTracking()
-                .OrderByDescending(c => c.Sequence).ThenByDescending(c => c.Id)
-                .FirstOrDefaultAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = tables.CountCheckpoints;
+            var count = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            command.CommandText = tables.SelectNewestCheckpoint;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return (null, count, null);
+            }
+
+            // Read as EF Core reads it: the same typed getters, and every stored time is UTC.
+            var latest = new AuditCheckpoint
+            {
+                Id = reader.GetInt64(0),
+                Sequence = reader.GetInt64(1),
+                Hash = reader.GetString(2),
+                RootHash = reader.IsDBNull(3) ? null : reader.GetString(3),
+                SignedAt = DateTime.SpecifyKind(reader.GetDateTime(4), DateTimeKind.Utc),
+                Signature = reader.GetString(5),
+                KeyId = reader.GetString(6),
+            };
             return (latest, count, null);
         }
         catch (Exception unreadable) when (unreadable is DbException or InvalidOperationException or FormatException or InvalidCastException)

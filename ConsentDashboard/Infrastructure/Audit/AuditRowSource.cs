@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using ConsentDashboard.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Infrastructure.Audit;
 
@@ -11,7 +10,7 @@ internal readonly record struct AuditRowRead(AuditEntry Entry, string? Malformed
 /// <summary>
 /// Reads the log's rows in sequence order with plain ADO.NET, column by column, so that a value of the wrong type, a
 /// NULL, a timestamp in another form or anything else an intruder can store becomes "malformed" for the classifier to
-/// name, never an exception from entity materialisation. Table and column names come from the EF Core model.
+/// name, never an exception from entity materialisation. Table and column names come from <see cref="AuditLogTables"/>.
 /// </summary>
 internal sealed class AuditRowSource : IAsyncDisposable
 {
@@ -29,27 +28,9 @@ internal sealed class AuditRowSource : IAsyncDisposable
         _closeConnection = closeConnection;
     }
 
-    /// <summary>The properties every verification reads, in this order.</summary>
-    public static readonly string[] Properties =
-    [
-        nameof(AuditEntry.Sequence), nameof(AuditEntry.Timestamp), nameof(AuditEntry.Actor), nameof(AuditEntry.Action), nameof(AuditEntry.Subject),
-        nameof(AuditEntry.Details), nameof(AuditEntry.PreviousHash), nameof(AuditEntry.Hash), nameof(AuditEntry.AgencyId),
-        nameof(AuditEntry.CaseNumber), nameof(AuditEntry.LegalBasis), nameof(AuditEntry.ResidentId),
-    ];
-
-    /// <summary><c>SELECT</c> of <see cref="Properties"/> from the log table in sequence order, quoted from the model.</summary>
-    public static string SelectSql(ApplicationDbContext db)
-    {
-        var entity = db.Model.FindEntityType(typeof(AuditEntry))!;
-        var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        string Column(string property) => $"\"{entity.FindProperty(property)!.GetColumnName(table)}\"";
-        return $"SELECT {string.Join(", ", Properties.Select(Column))} FROM \"{table.Name}\" ORDER BY {Column(nameof(AuditEntry.Sequence))}";
-    }
-
     /// <summary>Starts reading; throws <see cref="DbException"/> when the table or a column cannot be read at all.</summary>
-    public static async Task<AuditRowSource> OpenAsync(ApplicationDbContext db, CancellationToken cancellationToken)
+    public static async Task<AuditRowSource> OpenAsync(DbConnection connection, AuditLogTables tables, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
         {
@@ -57,7 +38,7 @@ internal sealed class AuditRowSource : IAsyncDisposable
         }
 
         var command = connection.CreateCommand();
-        command.CommandText = SelectSql(db);
+        command.CommandText = tables.SelectEntriesInOrder();
         try
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken);

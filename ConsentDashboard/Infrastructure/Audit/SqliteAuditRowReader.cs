@@ -1,14 +1,12 @@
 using ConsentDashboard.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using SQLitePCL;
 
 namespace ConsentDashboard.Infrastructure.Audit;
 
 /// <summary>
 /// Steps through the log in sequence order straight through SQLite's C API: each column's UTF-8 bytes are read in place,
-/// so nothing is allocated per row. Table and column names come from the EF Core model, so a renamed property cannot
-/// make the reader look at the wrong column.
+/// so nothing is allocated per row. The query comes from <see cref="AuditLogTables"/>.
 /// </summary>
 internal sealed class SqliteAuditRowReader : IDisposable
 {
@@ -39,10 +37,9 @@ internal sealed class SqliteAuditRowReader : IDisposable
     }
 
     /// <summary>A reader over the open connection's log, or null with the reason when SQLite refuses the query.</summary>
-    public static SqliteAuditRowReader? TryOpen(ApplicationDbContext db, SqliteConnection connection, out string? problem)
+    public static SqliteAuditRowReader? TryOpen(SqliteConnection connection, string sql, out string? problem)
     {
-        var sql = AuditRowSource.SelectSql(db);
-        var properties = AuditRowSource.Properties;
+        var properties = AuditLogTables.EntryProperties;
         if (raw.sqlite3_prepare_v2(connection.Handle!, sql, out var statement) != raw.SQLITE_OK)
         {
             problem = raw.sqlite3_errmsg(connection.Handle!).utf8_to_string();
@@ -66,40 +63,68 @@ internal sealed class SqliteAuditRowReader : IDisposable
         };
     }
 
-    public long Sequence => raw.sqlite3_column_int64(_statement, _sequence);
-    public ReadOnlySpan<byte> Timestamp => raw.sqlite3_column_blob(_statement, _timestamp);
-    public ReadOnlySpan<byte> Actor => raw.sqlite3_column_blob(_statement, _actor);
-    public ReadOnlySpan<byte> Action => raw.sqlite3_column_blob(_statement, _action);
-    public ReadOnlySpan<byte> Subject => raw.sqlite3_column_blob(_statement, _subject);
-    public ReadOnlySpan<byte> Details => raw.sqlite3_column_blob(_statement, _details);
-    public ReadOnlySpan<byte> PreviousHash => raw.sqlite3_column_blob(_statement, _previousHash);
-    public ReadOnlySpan<byte> Hash => raw.sqlite3_column_blob(_statement, _hash);
-    public int? AgencyId => IsNull(_agencyId) ? null : raw.sqlite3_column_int(_statement, _agencyId);
-    public ReadOnlySpan<byte> CaseNumber => raw.sqlite3_column_blob(_statement, _caseNumber);
-    public bool CaseNumberIsNull => IsNull(_caseNumber);
-    public ReadOnlySpan<byte> LegalBasis => raw.sqlite3_column_blob(_statement, _legalBasis);
-    public bool LegalBasisIsNull => IsNull(_legalBasis);
-    public ReadOnlySpan<byte> ResidentId => raw.sqlite3_column_blob(_statement, _residentId);
-    public bool ResidentIdIsNull => IsNull(_residentId);
+    /// <summary>The current row, each column read from SQLite once (every read is a native call).</summary>
+    public AuditRowBytes Current()
+    {
+        var agencyType = Type(_agencyId);
+        var caseType = Type(_caseNumber);
+        var basisType = Type(_legalBasis);
+        var residentType = Type(_residentId);
+        return new AuditRowBytes
+        {
+            Sequence = raw.sqlite3_column_int64(_statement, _sequence),
+            Timestamp = raw.sqlite3_column_blob(_statement, _timestamp),
+            Actor = raw.sqlite3_column_blob(_statement, _actor),
+            Action = raw.sqlite3_column_blob(_statement, _action),
+            Subject = raw.sqlite3_column_blob(_statement, _subject),
+            Details = raw.sqlite3_column_blob(_statement, _details),
+            PreviousHash = raw.sqlite3_column_blob(_statement, _previousHash),
+            Hash = raw.sqlite3_column_blob(_statement, _hash),
+            AgencyId = agencyType == raw.SQLITE_NULL ? null : raw.sqlite3_column_int(_statement, _agencyId),
+            CaseNumber = caseType == raw.SQLITE_NULL ? [] : raw.sqlite3_column_blob(_statement, _caseNumber),
+            CaseNumberIsNull = caseType == raw.SQLITE_NULL,
+            LegalBasis = basisType == raw.SQLITE_NULL ? [] : raw.sqlite3_column_blob(_statement, _legalBasis),
+            LegalBasisIsNull = basisType == raw.SQLITE_NULL,
+            ResidentId = residentType == raw.SQLITE_NULL ? [] : raw.sqlite3_column_blob(_statement, _residentId),
+            ResidentIdIsNull = residentType == raw.SQLITE_NULL,
+            // Every column holds the storage class the app writes: text, a whole number, or NULL where the model allows it.
+            HasTheTypesTheAppWrites = Type(_sequence) == raw.SQLITE_INTEGER
+                && Type(_timestamp) == raw.SQLITE_TEXT && Type(_actor) == raw.SQLITE_TEXT && Type(_action) == raw.SQLITE_TEXT
+                && Type(_subject) == raw.SQLITE_TEXT && Type(_details) == raw.SQLITE_TEXT && Type(_previousHash) == raw.SQLITE_TEXT
+                && Type(_hash) == raw.SQLITE_TEXT
+                && agencyType is raw.SQLITE_INTEGER or raw.SQLITE_NULL
+                && caseType is raw.SQLITE_TEXT or raw.SQLITE_NULL
+                && basisType is raw.SQLITE_TEXT or raw.SQLITE_NULL
+                && residentType is raw.SQLITE_TEXT or raw.SQLITE_NULL,
+        };
+    }
+
+    private int Type(int column) => raw.sqlite3_column_type(_statement, column);
+
+    public void Dispose() => _statement.Dispose();
+}
+
+/// <summary>One row's values as SQLite holds them, valid until the reader moves on.</summary>
+internal readonly ref struct AuditRowBytes
+{
+    public long Sequence { get; init; }
+    public ReadOnlySpan<byte> Timestamp { get; init; }
+    public ReadOnlySpan<byte> Actor { get; init; }
+    public ReadOnlySpan<byte> Action { get; init; }
+    public ReadOnlySpan<byte> Subject { get; init; }
+    public ReadOnlySpan<byte> Details { get; init; }
+    public ReadOnlySpan<byte> PreviousHash { get; init; }
+    public ReadOnlySpan<byte> Hash { get; init; }
+    public int? AgencyId { get; init; }
+    public ReadOnlySpan<byte> CaseNumber { get; init; }
+    public bool CaseNumberIsNull { get; init; }
+    public ReadOnlySpan<byte> LegalBasis { get; init; }
+    public bool LegalBasisIsNull { get; init; }
+    public ReadOnlySpan<byte> ResidentId { get; init; }
+    public bool ResidentIdIsNull { get; init; }
+    public bool HasTheTypesTheAppWrites { get; init; }
 
     /// <summary>The row's filter columns agree with the facets in its hashed details.</summary>
     public bool FacetsAgree() =>
         AuditFacets.AgreeWith(Details, Action, AgencyId, CaseNumber, CaseNumberIsNull, LegalBasis, LegalBasisIsNull, ResidentId, ResidentIdIsNull);
-
-    /// <summary>Every column holds the storage class the app writes: text, a whole number, or NULL where the model allows it.</summary>
-    public bool HasTheTypesTheAppWrites() =>
-        Type(_sequence) == raw.SQLITE_INTEGER
-        && Type(_timestamp) == raw.SQLITE_TEXT && Type(_actor) == raw.SQLITE_TEXT && Type(_action) == raw.SQLITE_TEXT
-        && Type(_subject) == raw.SQLITE_TEXT && Type(_details) == raw.SQLITE_TEXT && Type(_previousHash) == raw.SQLITE_TEXT
-        && Type(_hash) == raw.SQLITE_TEXT
-        && Type(_agencyId) is raw.SQLITE_INTEGER or raw.SQLITE_NULL
-        && Type(_caseNumber) is raw.SQLITE_TEXT or raw.SQLITE_NULL
-        && Type(_legalBasis) is raw.SQLITE_TEXT or raw.SQLITE_NULL
-        && Type(_residentId) is raw.SQLITE_TEXT or raw.SQLITE_NULL;
-
-    private int Type(int column) => raw.sqlite3_column_type(_statement, column);
-
-    private bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
-
-    public void Dispose() => _statement.Dispose();
 }

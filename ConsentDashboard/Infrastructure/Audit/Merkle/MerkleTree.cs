@@ -334,6 +334,30 @@ public sealed class MerkleFrontier
         Size++;
     }
 
+    /// <summary>
+    /// Adds a complete subtree of 2^<paramref name="level"/> leaves by its hash; the tree's size must be a multiple of its
+    /// length, as when leaves are hashed in aligned runs.
+    /// </summary>
+    public void AppendSubtree(int level, ReadOnlySpan<byte> subtreeHash)
+    {
+        if (Size % (1L << level) != 0)
+        {
+            throw new InvalidOperationException($"A subtree of 2^{level} leaves cannot follow {Size} leaves.");
+        }
+
+        var size = Size + (1L << level);
+        var hash = subtreeHash.ToArray();
+        while (_subtrees.Count > 0 && _subtrees[^1].Level == level)
+        {
+            hash = MerkleTree.NodeHash(_subtrees[^1].Hash, hash);
+            _subtrees.RemoveAt(_subtrees.Count - 1);
+            level++;
+        }
+
+        _subtrees.Add((level, hash));
+        Size = size;
+    }
+
     public byte[] Root()
     {
         if (_subtrees.Count == 0)

@@ -29,6 +29,26 @@ public sealed class RootCollector
         }
 
         _tree.AppendLeaf(MerkleTree.LeafHash(entryHash));
+        KeepRootIfWanted();
+    }
+
+    /// <summary>
+    /// Adds the next 2^<paramref name="level"/> entries by their complete subtree's hash. No wanted size may end inside
+    /// them: those entries are added one by one.
+    /// </summary>
+    public void AddSubtree(int level, ReadOnlySpan<byte> subtreeHash)
+    {
+        if (_tree.Size >= _largest)
+        {
+            return;
+        }
+
+        _tree.AppendSubtree(level, subtreeHash);
+        KeepRootIfWanted();
+    }
+
+    private void KeepRootIfWanted()
+    {
         if (_wanted.Contains(_tree.Size))
         {
             _roots[_tree.Size] = Convert.ToHexStringLower(_tree.Root());
