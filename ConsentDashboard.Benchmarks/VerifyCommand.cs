@@ -1,13 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
+using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Audit;
+using Microsoft.EntityFrameworkCore;
+using ConsentDashboard.Tests.Support;
+using Microsoft.Extensions.Options;
 
 namespace ConsentDashboard.Benchmarks;
 
 /// <summary>
 /// The whole <c>verify-log</c> command, as an auditor runs it (process start included), on a generated valid chain of
-/// the given size, beside the <c>sqlite3</c> shell reading the same columns in sequence order, in one run. Prints each
-/// one's time and peak resident memory. Run with
+/// the given size, without and with a trusted head to check, beside the <c>sqlite3</c> shell reading the same columns
+/// in sequence order, in one run. Prints each one's time and peak resident memory. Run with
 /// <c>dotnet run -c Release --project ConsentDashboard.Benchmarks -- verify-command 1000000</c>.
 /// </summary>
 public static class VerifyCommand
@@ -17,26 +21,36 @@ public static class VerifyCommand
     public static async Task RunAsync(int entries)
     {
         var database = await AuditBenchmarkDatabase.OpenAsync(entries);
-        // The generated log has no checkpoints, so the key is never used; the command still asks for one.
-        var key = Path.Combine(Path.GetTempPath(), $"verify-command-{Guid.NewGuid():N}.pem");
-        using (var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-        {
-            await File.WriteAllTextAsync(key, ecdsa.ExportSubjectPublicKeyInfoPem());
-        }
-
+        var folder = Directory.CreateTempSubdirectory("verify-command-").FullName;
         try
         {
+            // A tree head over the whole log, signed as the app signs one: with it the command also recomputes the
+            // Merkle root from the entries, as it does for every real log (which has checkpoints).
+            using var signer = new AuditCheckpointSigner(new DataFolder(
+                Options.Create(new ConsentDashboardOptions { DataFolder = folder }), new FixedEnvironment(folder)));
+            var key = Path.Combine(folder, "log-key.pem");
+            await File.WriteAllTextAsync(key, signer.PublicKeyPem);
+            var trustedHead = Path.Combine(folder, "head.json");
+            await using (var db = database.CreateDbContext())
+            {
+                var head = await db.AuditEntries.OrderByDescending(e => e.Sequence).Select(e => new { e.Sequence, e.Hash }).FirstAsync();
+                var frontier = await AuditTree.FrontierAsync(db, head.Sequence, head.Hash, CancellationToken.None);
+                await File.WriteAllTextAsync(trustedHead, SignedTreeHead.From(signer.Sign(head.Sequence, head.Hash, frontier.Root(), DateTime.UtcNow))!.ToJson());
+            }
+
             var app = Path.Combine(AppContext.BaseDirectory, "ConsentDashboard.dll");
             const string columns = "Sequence, Timestamp, Actor, Action, Subject, Details, PreviousHash, Hash, AgencyId, CaseNumber, LegalBasis, ResidentId";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {entries:N0} entries, best of {Runs} | time | entries/s | peak RSS |"));
             Console.WriteLine("| --- | ---: | ---: | ---: |");
             await ReportAsync("verify-log, whole command", entries, "dotnet", [app, "verify-log", "--database", database.Path, "--public-key", key]);
+            await ReportAsync("verify-log with a trusted head at the last entry", entries, "dotnet",
+                [app, "verify-log", "--database", database.Path, "--public-key", key, "--trusted-head", trustedHead]);
             // Its rows are written to /dev/null, so the time is reading, not printing.
             await ReportAsync("sqlite3 reading the same columns", entries, "sqlite3", ["-cmd", ".output /dev/null", database.Path, $"SELECT {columns} FROM AuditEntries ORDER BY Sequence"]);
         }
         finally
         {
-            File.Delete(key);
+            Directory.Delete(folder, recursive: true);
         }
     }
 

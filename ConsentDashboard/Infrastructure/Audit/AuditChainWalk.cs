@@ -284,7 +284,7 @@ internal static class AuditChainWalk
 
             if (hashes is not null)
             {
-                KeepWhatTheRootsNeed(result, first - 1, hashes, hasher);
+                KeepWhatTheRootsNeed(result, first - 1, hashes);
             }
 
             return result;
@@ -294,7 +294,7 @@ internal static class AuditChainWalk
         /// A complete run with no head ending inside it is one subtree of the Merkle tree: only its hash is kept. A run in
         /// which a head ends, or the log's last, keeps its entries' hashes for the roots to be computed leaf by leaf.
         /// </summary>
-        private void KeepWhatTheRootsNeed(RunResult result, long start, byte[] hashes, IncrementalHash hasher)
+        private void KeepWhatTheRootsNeed(RunResult result, long start, byte[] hashes)
         {
             if (plan.Largest <= start)
             {
@@ -309,29 +309,32 @@ internal static class AuditChainWalk
                 return;
             }
 
-            result.SubtreeHash = SubtreeHash(hashes, kept, hasher);
+            result.SubtreeHash = SubtreeHash(hashes, kept);
         }
 
-        /// <summary>The Merkle tree hash of a complete subtree, from its entries' hashes, computed in place.</summary>
-        private static byte[] SubtreeHash(byte[] hashes, int leaves, IncrementalHash hasher)
+        /// <summary>
+        /// The Merkle tree hash of a complete subtree, from its entries' hashes, computed in place: leaf hashes
+        /// (0x00 ‖ entry hash), then each level's nodes (0x01 ‖ left ‖ right). One-shot hashing: these inputs are so short
+        /// that each call's cost is mostly the call.
+        /// </summary>
+        private static byte[] SubtreeHash(byte[] hashes, int leaves)
         {
-            ReadOnlySpan<byte> leafPrefix = [0x00];
-            ReadOnlySpan<byte> nodePrefix = [0x01];
+            Span<byte> input = stackalloc byte[1 + 2 * MerkleHashSize];
+            input[0] = 0x00;
             for (var i = 0; i < leaves; i++)
             {
                 var slot = hashes.AsSpan(i * MerkleHashSize, MerkleHashSize);
-                hasher.AppendData(leafPrefix);
-                hasher.AppendData(slot);
-                hasher.GetHashAndReset(slot);
+                slot.CopyTo(input[1..]);
+                SHA256.HashData(input[..(1 + MerkleHashSize)], slot);
             }
 
+            input[0] = 0x01;
             for (var width = leaves / 2; width >= 1; width /= 2)
             {
                 for (var i = 0; i < width; i++)
                 {
-                    hasher.AppendData(nodePrefix);
-                    hasher.AppendData(hashes, 2 * i * MerkleHashSize, 2 * MerkleHashSize);
-                    hasher.GetHashAndReset(hashes.AsSpan(i * MerkleHashSize, MerkleHashSize));
+                    hashes.AsSpan(2 * i * MerkleHashSize, 2 * MerkleHashSize).CopyTo(input[1..]);
+                    SHA256.HashData(input, hashes.AsSpan(i * MerkleHashSize, MerkleHashSize));
                 }
             }
 
