@@ -19,4 +19,23 @@ public sealed class ConsentDashboardOptions
 
     /// <summary>Largest clip a resident may upload, in bytes.</summary>
     public long MaxClipBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Which database holds the data ("ConsentDashboard:Database").</summary>
+    public DatabaseOptions Database { get; set; } = new();
+}
+
+/// <summary>The database engine: SQLite in the data folder (the default), or PostgreSQL for several app nodes.</summary>
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+}
+
+public sealed class DatabaseOptions
+{
+    /// <summary>
+    /// <c>Sqlite</c> or <c>PostgreSQL</c>. With PostgreSQL, <c>ConnectionStrings:DefaultConnection</c> names the server;
+    /// with SQLite it may name a file, and defaults to <c>consentdashboard.db</c> in the data folder.
+    /// </summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 }

@@ -43,8 +43,17 @@ public static class ConsentDashboardSetup
         services.AddSingleton<DataFolder>();
 
         // Resolved when first used, so settings supplied by a host or test are honoured.
-        services.AddDbContextFactory<ApplicationDbContext>((provider, db) =>
-            db.UseSqlite(DatabaseConnectionString(provider)));
+        services.AddDbContextFactory<ApplicationDbContext, ApplicationDbContextFactory>((provider, db) =>
+        {
+            if (provider.GetRequiredService<IOptions<ConsentDashboardOptions>>().Value.Database.Provider == DatabaseProvider.PostgreSql)
+            {
+                db.UseNpgsql(DatabaseConnectionString(provider));
+            }
+            else
+            {
+                db.UseSqlite(DatabaseConnectionString(provider));
+            }
+        });
 
         // Sign-in cookies and antiforgery tokens survive restarts because their keys live with the data.
         services.AddDataProtection().SetApplicationName("ConsentDashboard");
@@ -142,6 +151,11 @@ public static class ConsentDashboardSetup
     /// <summary>Why the app cannot start (a missing setting, an unusable data folder), in one line, or null.</summary>
     public static string? StartProblem(this WebApplication app)
     {
+        if (DatabaseSettingProblem(app.Configuration) is { } database)
+        {
+            return database;
+        }
+
         if (MissingRequiredSetting(app.Configuration, app.Environment) is { } missing)
         {
             return missing;
@@ -179,6 +193,26 @@ public static class ConsentDashboardSetup
         return Uri.TryCreate(options.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
             ? null
             : $"{ConsentDashboardOptions.SectionName}:PublicBaseUrl is not an absolute http(s) address: links in e-mails would not work. Set it to the address people open, such as https://consent.example.org.";
+    }
+
+    /// <summary>What is wrong with the database settings, in one line, or null: in every environment, Development too.</summary>
+    public static string? DatabaseSettingProblem(IConfiguration configuration)
+    {
+        DatabaseProvider provider;
+        try
+        {
+            provider = (configuration.GetSection(ConsentDashboardOptions.SectionName).Get<ConsentDashboardOptions>() ?? new()).Database.Provider;
+        }
+        catch (InvalidOperationException)
+        {
+            return $"{ConsentDashboardOptions.SectionName}:Database:Provider is \"{configuration[$"{ConsentDashboardOptions.SectionName}:Database:Provider"]}\": "
+                + "set it to Sqlite (the default) or PostgreSQL.";
+        }
+
+        return provider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(configuration.GetConnectionString("DefaultConnection"))
+            ? $"{ConsentDashboardOptions.SectionName}:Database:Provider is PostgreSQL, but ConnectionStrings:DefaultConnection is not set. "
+                + "Set it to the server's connection string, such as Host=db.example.org;Database=consentdashboard;Username=consentdashboard;Password=…"
+            : null;
     }
 
     /// <summary>How long a write waits for another writer before the person is asked to try again.</summary>
@@ -238,7 +272,16 @@ public static class ConsentDashboardSetup
         await using var scope = root.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var dbFactory = services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>();
-        await using (var db = await dbFactory.CreateDbContextAsync())
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        // Nodes starting together on one PostgreSQL database take turns: the first migrates, the others find it done.
+        var shared = db.Database.IsNpgsql();
+        if (shared)
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
+        }
+
+        try
         {
             await db.Database.MigrateAsync();
             if (db.Database.IsSqlite())
@@ -253,17 +296,39 @@ public static class ConsentDashboardSetup
             {
                 services.GetRequiredService<ILoggerFactory>().CreateLogger(nameof(AuditTree)).LogInformation("Built {Count} nodes of the audit log's Merkle tree.", added);
             }
-        }
 
-        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in Roles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
+            var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
+            foreach (var role in Roles.All)
             {
-                await roles.CreateAsync(new IdentityRole(role));
+                try
+                {
+                    if (!await roles.RoleExistsAsync(role))
+                    {
+                        await roles.CreateAsync(new IdentityRole(role));
+                    }
+                }
+                catch (DbUpdateException)
+                {
+                    // Another process on the same SQLite file may have added it first (PostgreSQL nodes take turns above).
+                    services.GetRequiredService<ApplicationDbContext>().ChangeTracker.Clear();
+                    if (!await roles.RoleExistsAsync(role))
+                    {
+                        throw;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (shared)
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})");
             }
         }
     }
+
+    /// <summary>The advisory lock a node holds on PostgreSQL while it migrates and adds roles ("CDMIGRATE" in ASCII, cut to 8 bytes).</summary>
+    public const long MigrationLockKey = 0x43_44_4D_49_47_52_41_54;
 
     private static void PrintDemoSignIns(WebApplication app)
     {

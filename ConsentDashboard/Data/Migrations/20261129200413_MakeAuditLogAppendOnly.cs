@@ -1,3 +1,4 @@
+using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -9,9 +10,10 @@ namespace ConsentDashboard.Data.Migrations
     {
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // This migration set is SQLite's; PostgreSQL has its own (Migrations/PostgreSql). Never skip silently.
             if (migrationBuilder.ActiveProvider != "Microsoft.EntityFrameworkCore.Sqlite")
             {
-                return;
+                throw new NotSupportedException($"The log's append-only triggers here are written for SQLite, not {migrationBuilder.ActiveProvider}.");
             }
 
             migrationBuilder.Sql("""
@@ -30,11 +32,6 @@ namespace ConsentDashboard.Data.Migrations
 
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            if (migrationBuilder.ActiveProvider != "Microsoft.EntityFrameworkCore.Sqlite")
-            {
-                return;
-            }
-
             migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditEntries_RefuseUpdate";""");
             migrationBuilder.Sql("""DROP TRIGGER IF EXISTS "AuditEntries_RefuseDelete";""");
         }

@@ -81,7 +81,7 @@ public static class CreateAdminCommand
             await error.WriteLineAsync($"Refused: {refused.Message}");
             return 1;
         }
-        catch (Exception failure) when (failure is DataFolderUnusableException or Microsoft.Data.Sqlite.SqliteException)
+        catch (Exception failure) when (failure is DataFolderUnusableException or System.Data.Common.DbException)
         {
             await error.WriteLineAsync($"Cannot run: {failure.Message}");
             return 2;

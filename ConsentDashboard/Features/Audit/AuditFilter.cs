@@ -84,17 +84,34 @@ public static class AuditQueries
         return entries;
     }
 
-    public static IQueryable<AuditEntry> Sort(this IQueryable<AuditEntry> entries, AuditSort sort) => (sort.Column, sort.Descending) switch
+    /// <param name="emptyNeedsAKey">
+    /// True on databases that sort an empty (NULL) value above every other (PostgreSQL): an explicit key then puts it
+    /// below, as SQLite does, so the grid reads the same on both. SQLite goes without it and sorts from the index alone.
+    /// </param>
+    public static IQueryable<AuditEntry> Sort(this IQueryable<AuditEntry> entries, AuditSort sort, bool emptyNeedsAKey = false) => sort.Column switch
     {
-        (AuditSortColumn.Action, false) => entries.OrderBy(e => e.Action).ThenBy(e => e.Sequence),
-        (AuditSortColumn.Action, true) => entries.OrderByDescending(e => e.Action).ThenByDescending(e => e.Sequence),
-        (AuditSortColumn.Agency, false) => entries.OrderBy(e => e.AgencyId).ThenBy(e => e.Sequence),
-        (AuditSortColumn.Agency, true) => entries.OrderByDescending(e => e.AgencyId).ThenByDescending(e => e.Sequence),
-        (AuditSortColumn.LegalBasis, false) => entries.OrderBy(e => e.LegalBasis).ThenBy(e => e.Sequence),
-        (AuditSortColumn.LegalBasis, true) => entries.OrderByDescending(e => e.LegalBasis).ThenByDescending(e => e.Sequence),
-        (AuditSortColumn.CaseNumber, false) => entries.OrderBy(e => e.CaseNumber).ThenBy(e => e.Sequence),
-        (AuditSortColumn.CaseNumber, true) => entries.OrderByDescending(e => e.CaseNumber).ThenByDescending(e => e.Sequence),
-        (_, false) => entries.OrderBy(e => e.Sequence),
-        _ => entries.OrderByDescending(e => e.Sequence),
+        AuditSortColumn.Action => By(entries, e => e.Action, sort.Descending, emptyNeedsAKey: false),
+        AuditSortColumn.Agency => By(entries, e => e.AgencyId, sort.Descending, emptyNeedsAKey),
+        AuditSortColumn.LegalBasis => By(entries, e => e.LegalBasis, sort.Descending, emptyNeedsAKey),
+        AuditSortColumn.CaseNumber => By(entries, e => e.CaseNumber, sort.Descending, emptyNeedsAKey),
+        _ => sort.Descending ? entries.OrderByDescending(e => e.Sequence) : entries.OrderBy(e => e.Sequence),
     };
+
+    /// <summary>By one column, then by sequence, in one direction.</summary>
+    private static IOrderedQueryable<AuditEntry> By<TKey>(
+        IQueryable<AuditEntry> entries, System.Linq.Expressions.Expression<Func<AuditEntry, TKey>> key, bool descending, bool emptyNeedsAKey)
+    {
+        IOrderedQueryable<AuditEntry>? ordered = null;
+        if (emptyNeedsAKey)
+        {
+            var hasValue = System.Linq.Expressions.Expression.Lambda<Func<AuditEntry, bool>>(
+                System.Linq.Expressions.Expression.NotEqual(key.Body, System.Linq.Expressions.Expression.Constant(null, key.Body.Type)), key.Parameters);
+            ordered = descending ? entries.OrderByDescending(hasValue) : entries.OrderBy(hasValue);
+        }
+
+        ordered = ordered is null
+            ? descending ? entries.OrderByDescending(key) : entries.OrderBy(key)
+            : descending ? ordered.ThenByDescending(key) : ordered.ThenBy(key);
+        return descending ? ordered.ThenByDescending(e => e.Sequence) : ordered.ThenBy(e => e.Sequence);
+    }
 }

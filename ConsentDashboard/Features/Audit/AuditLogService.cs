@@ -78,7 +78,7 @@ public sealed class AuditLogService(
         }
 
         // Two steps: the page's sequences from the index alone (no row is read to sort), then just those rows.
-        var keys = await query.Sort(sort).Skip(page * pageSize).Take(pageSize).Select(e => e.Sequence).ToListAsync(cancellationToken);
+        var keys = await query.Sort(sort, emptyNeedsAKey: db.Database.IsNpgsql()).Skip(page * pageSize).Take(pageSize).Select(e => e.Sequence).ToListAsync(cancellationToken);
         var byKey = await db.AuditEntries.AsNoTracking().Where(e => keys.Contains(e.Sequence)).ToDictionaryAsync(e => e.Sequence, cancellationToken);
         var entries = keys.Select(key => byKey[key]).ToList();
         var rows = await ToRowsAsync(db, entries, pretty: true, cancellationToken);

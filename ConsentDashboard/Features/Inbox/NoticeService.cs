@@ -93,7 +93,8 @@ public sealed class NoticeService(
     {
         var residentId = user.RequireRole(Roles.Resident);
         await shareValidator.EnsureValidAsync(input, cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
+        // Whole microseconds, as every database stores a time: the receipt's times must equal the logged ones exactly.
+        var now = AuditCanonicalEncoding.Normalise(time.GetUtcNow().UtcDateTime);
 
         // The unit runs under the write lock, so the checks below and the writes see the same state.
         return await auditLog.WriteAsync(async (db, audit, cancellationToken) =>

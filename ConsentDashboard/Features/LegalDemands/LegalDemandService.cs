@@ -121,7 +121,8 @@ public sealed class LegalDemandService(
             throw new ActionRefusedException(unsupported.Message + " Attach the demand as a PDF; nothing was recorded.");
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
+        // Whole microseconds, as every database stores a time: the receipt's times must equal the logged ones exactly.
+        var now = AuditCanonicalEncoding.Normalise(time.GetUtcNow().UtcDateTime);
         LegalDemand demand;
         var committed = false;
         try

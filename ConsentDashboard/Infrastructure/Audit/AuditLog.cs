@@ -156,6 +156,7 @@ public sealed class AuditLog(IDbContextFactory<ApplicationDbContext> dbFactory, 
             var connection = _connection ??= await WriterConnection.OpenAsync(dbFactory);
             var db = connection.Db;
             await using var transaction = await db.Database.BeginTransactionAsync();
+            await connection.LockAppendsAsync();
             // With the write lock held: if no other connection has committed since this writer's last commit, the head
             // this writer committed is still the head and needs no query.
             var chain = new AuditChain(connection, this, await connection.NothingCommittedElsewhereAsync() ? _committedEdge : null);
@@ -387,6 +388,27 @@ internal sealed class WriterConnection : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Takes the log's append lock for the current transaction. SQLite has one writer per database file already; on
+    /// PostgreSQL every node's writer takes the same transaction-scoped advisory lock, so appends from several nodes
+    /// still form one gap-free chain (the head is read after the lock is held).
+    /// </summary>
+    public async Task LockAppendsAsync()
+    {
+        if (!Db.Database.IsNpgsql())
+        {
+            return;
+        }
+
+        await using var command = Db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = Db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = $"SELECT pg_advisory_xact_lock({AppendLockKey})";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The advisory lock every node's audit writer holds while it appends ("CDAUDIT" in ASCII).</summary>
+    public const long AppendLockKey = 0x43_44_41_55_44_49_54;
 
     /// <summary>
     /// Asked with the write lock held: true when no other connection has committed since this one's previous commit

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+
+namespace ConsentDashboard.Tests.Data;
+
+/// <summary>
+/// What must hold on either database the app runs on: SQLite in the data folder, or one PostgreSQL database shared by
+/// several app nodes (each test's nodes are app instances of their own on one database).
+/// </summary>
+public sealed class DatabaseProviderTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private readonly TempFolder _sqliteFolder = new();
+    private readonly List<TestApp> _nodes = [];
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        _nodes.ForEach(node => node.Dispose());
+        _sqliteFolder.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Settings that put an app on one shared database of the given kind (a new, empty one per test).</summary>
+    private async Task<Func<Task<TestApp>>> DatabaseAsync(DatabaseProvider provider)
+    {
+        var settings = new Dictionary<string, string?> { ["ConsentDashboard:Database:Provider"] = provider.ToString() };
+        if (provider == DatabaseProvider.PostgreSql)
+        {
+            settings["ConnectionStrings:DefaultConnection"] = await postgres.CreateDatabaseAsync(empty: true);
+        }
+
+        return async () =>
+        {
+            var node = await TestApp.CreateAsync(settings: new Dictionary<string, string?>(settings), dataFolder: _sqliteFolder.Path);
+            lock (_nodes)
+            {
+                _nodes.Add(node);
+            }
+
+            return node;
+        };
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task AnEmptyDatabase_IsMigratedOnce_WhenTwoNodesStartTogether(DatabaseProvider provider)
+    {
+        var node = await DatabaseAsync(provider);
+
+        await Task.WhenAll(node(), node());
+
+        await using var db = _nodes[0].CreateDbContext();
+        Assert.Equal(provider == DatabaseProvider.PostgreSql, db is PostgreSqlDbContext);
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        // A model change without a migration in this provider's set shows here.
+        Assert.False(db.Database.HasPendingModelChanges(), "The model has changes no migration of this provider's set makes.");
+        Assert.Equal(Roles.All.Order(), await db.Roles.Select(r => r.Name!).OrderBy(n => n).ToListAsync());
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task TheLogAndItsTree_RefuseUpdateDeleteAndTruncate(DatabaseProvider provider)
+    {
+        var app = await (await DatabaseAsync(provider))();
+        var log = app.Get<AuditLog>();
+        for (var i = 1; i <= 4; i++)
+        {
+            await log.WriteAsync((_, audit, _) => audit.AppendAsync("user:test", $"clip:{i}", new LogViewed($"test {i}", "sequence")));
+        }
+
+        // SQLite has no TRUNCATE: its "empty the table" is a DELETE without a condition.
+        var truncate = provider == DatabaseProvider.PostgreSql ? "TRUNCATE {0}" : "DELETE FROM {0}";
+        string[] statements =
+        [
+            """UPDATE "AuditEntries" SET "Actor" = 'user:x' WHERE "Sequence" = 1""",
+            """DELETE FROM "AuditEntries" WHERE "Sequence" = 4""",
+            string.Format(truncate, "\"AuditEntries\""),
+            """UPDATE "AuditTreeNodes" SET "Hash" = "Hash" WHERE "Level" >= 1""",
+            """DELETE FROM "AuditTreeNodes" WHERE "Level" >= 1""",
+            string.Format(truncate, "\"AuditTreeNodes\""),
+        ];
+        await using var db = app.CreateDbContext();
+        var nodes = await db.AuditTreeNodes.CountAsync();
+        foreach (var statement in statements)
+        {
+            var refused = await Assert.ThrowsAnyAsync<DbException>(() => db.Database.ExecuteSqlRawAsync(statement));
+            Assert.Contains("append-only", refused.Message);
+        }
+
+        Assert.Equal(4, await db.AuditEntries.CountAsync(e => e.Actor == "user:test"));
+        Assert.Equal(nodes, await db.AuditTreeNodes.CountAsync());
+        Assert.True((await AuditChainVerifier.VerifyAsync(db)).IsValid);
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task FourWritersOnEachOfTwoNodes_AppendOneGapFreeChain(DatabaseProvider provider)
+    {
+        const int writersPerNode = 4, entriesPerWriter = 60;
+        var node = await DatabaseAsync(provider);
+        var nodes = new[] { await node(), await node() };
+
+        var writers = nodes.SelectMany((app, n) => Enumerable.Range(0, writersPerNode).Select(w => Task.Run(async () =>
+        {
+            var log = app.Get<AuditLog>();
+            for (var i = 0; i < entriesPerWriter; i++)
+            {
+                await log.WriteAsync((_, audit, _) => audit.AppendAsync($"user:node{n}-writer{w}", $"clip:{i}", new LogViewed($"entry {i}", "sequence")));
+            }
+        })));
+        await Task.WhenAll(writers);
+
+        const int total = 2 * writersPerNode * entriesPerWriter;
+        await using var db = nodes[1].CreateDbContext();
+        Assert.Equal(Enumerable.Range(1, total).Select(s => (long)s), await db.AuditEntries.OrderBy(e => e.Sequence).Select(e => e.Sequence).ToListAsync());
+        Assert.Equal(total, await db.AuditEntries.Select(e => e.Actor + e.Subject).Distinct().CountAsync());
+        var verified = await AuditChainVerifier.VerifyAsync(db);
+        Assert.True(verified.IsValid, verified.Reason);
+        Assert.Equal(total, verified.EntriesChecked);
+    }
+}
