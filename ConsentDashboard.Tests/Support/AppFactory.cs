@@ -13,6 +13,7 @@ namespace ConsentDashboard.Tests.Support;
 public class AppFactory : WebApplicationFactory<Program>
 {
     private readonly TempFolder _folder = new();
+    private Dictionary<string, string?> _database = [];
 
     public string DataFolder => _folder.Path;
 
@@ -31,6 +32,12 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConsentDashboard:RateLimits:AccountFormsPerHour", "100000");
         builder.UseSetting("ConsentDashboard:RateLimits:ExportsPerHour", "100000");
         builder.ConfigureLogging(logging => logging.AddProvider(Warnings));
+        _database = PostgresServer.SuiteDatabaseSettingsAsync().GetAwaiter().GetResult();
+        foreach (var (name, value) in _database)
+        {
+            builder.UseSetting(name, value);
+        }
+
         foreach (var (name, value) in Settings)
         {
             builder.UseSetting(name, value);
@@ -46,6 +53,7 @@ public class AppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        PostgresServer.ClosePool(_database);
         _folder.Dispose();
     }
 }

@@ -56,11 +56,25 @@ public sealed class TestApp : IDbContextFactory<ApplicationDbContext>, IDisposab
         FakeTimeProvider? time = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null,
         string? dataFolder = null)
     {
-        var app = new TestApp(time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero)),
-            settings ?? new Dictionary<string, string?>(), overrides, dataFolder);
+        settings ??= new Dictionary<string, string?>();
+        if (!settings.ContainsKey("ConsentDashboard:Database:Provider"))
+        {
+            // An app reopening a data folder reopens its database too, as a restarted process would.
+            var database = dataFolder is null
+                ? await PostgresServer.SuiteDatabaseSettingsAsync()
+                : await DatabasesOfFolders.GetOrAdd(dataFolder, _ => PostgresServer.SuiteDatabaseSettingsAsync());
+            foreach (var (name, value) in database)
+            {
+                settings[name] = value;
+            }
+        }
+
+        var app = new TestApp(time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero)), settings, overrides, dataFolder);
         await app._provider.MigrateAndEnsureRolesAsync();
         return app;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<Dictionary<string, string?>>> DatabasesOfFolders = new();
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
@@ -70,6 +84,7 @@ public sealed class TestApp : IDbContextFactory<ApplicationDbContext>, IDisposab
     {
         _scope.Dispose();
         _provider.Dispose();
+        PostgresServer.ClosePool(Configuration.AsEnumerable().ToDictionary(setting => setting.Key, setting => setting.Value));
         _folder?.Dispose();
     }
 }

@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ConsentDashboard.Tests.Features.Audit;
 
 /// <summary>The checks that need a signed checkpoint, in the app and through the offline command line.</summary>
+// Tampers through SQLite and runs verify-log on a SQLite file (PostgreSQL: verify-log --connection, still to come).
+[Trait("Database", "SqliteOnly")]
 public sealed class AuditIntegrityTests : IAsyncLifetime
 {
     private AuditWorld _world = null!;

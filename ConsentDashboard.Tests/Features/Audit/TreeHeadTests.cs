@@ -58,6 +58,8 @@ public sealed class TreeHeadTests : IAsyncLifetime
         }
     }
 
+    // Tampers through SQLite (the append-only tree on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task ALogWrittenBeforeTheTreeExisted_GetsTheSameTreeBuiltAtStart()
     {
@@ -76,6 +78,8 @@ public sealed class TreeHeadTests : IAsyncLifetime
         Assert.Equal(0, await AuditTree.CompleteAsync(_world.AuditLog));
     }
 
+    // Tampers through SQLite (the append-only tree on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task TheTreeIsAppendOnly_InTheDatabaseItself()
     {
@@ -88,6 +92,8 @@ public sealed class TreeHeadTests : IAsyncLifetime
         Assert.Contains("append-only", delete.Message);
     }
 
+    // Tampers through SQLite (the append-only tree on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task TruncationWithTheCheckpointsDeleted_PassesWithoutAWitness_ButFailsAgainstASavedHead()
     {
@@ -106,6 +112,8 @@ public sealed class TreeHeadTests : IAsyncLifetime
         Assert.Contains("entries 91 to 100 were removed", witnessed.Output);
     }
 
+    // Tampers through SQLite (the append-only tree on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task TruncationPastTheLastCheckpoint_IsCaughtByTheWitnessFolder_InTheAppAndOffline()
     {
@@ -131,6 +139,8 @@ public sealed class TreeHeadTests : IAsyncLifetime
         Assert.False(inApp.IsValid);
     }
 
+    // Tampers through SQLite (the append-only tree on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task TheNewestEntryRewrittenAndRehashed_FailsAgainstTheHeadThatCoveredIt()
     {

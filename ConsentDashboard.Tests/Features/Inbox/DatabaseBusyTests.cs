@@ -7,6 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace ConsentDashboard.Tests.Features.Inbox;
 
 /// <summary>Another process holding the database's write lock: the person is told to try again, and reading goes on.</summary>
+// SQLite's file-wide write lock, held by another process.
+[Trait("Database", "SqliteOnly")]
 public sealed class DatabaseBusyTests : IAsyncLifetime
 {
     private ResidentScenario _scenario = null!;

@@ -75,8 +75,13 @@ public sealed class NoticeServiceTests : IAsyncLifetime
         await using (var db = _scenario.Database.CreateDbContext())
         {
             // The second entry of the share cannot be written: the first disclosure and entry are already in the transaction.
-            await db.Database.ExecuteSqlRawAsync(
-                "CREATE TRIGGER fail_second_entry BEFORE INSERT ON AuditEntries WHEN NEW.Sequence = 2 BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+            await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+                ? """
+                    CREATE FUNCTION fail_second_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN IF NEW."Sequence" = 2 THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$;
+                    CREATE TRIGGER fail_second_entry BEFORE INSERT ON "AuditEntries" FOR EACH ROW EXECUTE FUNCTION fail_second_entry();
+                    """
+                : "CREATE TRIGGER fail_second_entry BEFORE INSERT ON AuditEntries WHEN NEW.Sequence = 2 BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
         }
 
         await Assert.ThrowsAnyAsync<DbUpdateException>(() => _notices.ShareAsync(_scenario.UserA, ShareOf(_scenario.ClipA1, _scenario.ClipA2)));

@@ -9,6 +9,8 @@ namespace ConsentDashboard.Tests.Infrastructure.Audit;
 /// of four entries and three workers put many run boundaries into a small log, so a link or a Merkle root broken at a
 /// boundary would show.
 /// </summary>
+// The fast path it tests reads SQLite files.
+[Trait("Database", "SqliteOnly")]
 public sealed class AuditChainWalkTests : IAsyncLifetime
 {
     private const int Entries = 70;

@@ -84,6 +84,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal("""{"filter":"test 2","sort":"sequence"}""", entries[1].Details);
     }
 
+    // Tampers through SQLite (the append-only log on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task Verify_EditedEntry_NamesThatEntryAsEdited()
     {
@@ -98,6 +100,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(4, result.EntriesChecked);
     }
 
+    // Tampers through SQLite (the append-only log on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task Verify_EditedAndRehashedEntry_NamesThatEntryAsEdited()
     {
@@ -116,6 +120,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(AuditFailureKind.Edited, result.Failure);
     }
 
+    // Tampers through SQLite (the append-only log on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task Verify_DeletedEntry_NamesItAsMissing()
     {
@@ -128,6 +134,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(AuditFailureKind.Missing, result.Failure);
     }
 
+    // Tampers through SQLite (the append-only log on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task Verify_DeletedEntryWithLaterEntriesRenumbered_NamesItAsMissing()
     {
@@ -143,6 +151,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(AuditFailureKind.Missing, result.Failure);
     }
 
+    // Tampers through SQLite (the append-only log on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task Verify_EntryInsertedIntoTheMiddle_NamesTheInsertedEntry()
     {
@@ -179,6 +189,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(AuditFailureKind.Inserted, result.Failure);
     }
 
+    // Tampers through SQLite (the append-only log on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task Verify_TwoEntriesSwapped_NamesTheFirstAsReordered()
     {
@@ -323,6 +335,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal(0, await check.AuditEntries.CountAsync());
     }
 
+    // Tampers through SQLite (the append-only log on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task Database_RefusesUpdateOfAnAuditEntry()
     {
@@ -336,6 +350,8 @@ public sealed class AuditLogTests : IAsyncLifetime
         Assert.Equal("user:test", (await db.AuditEntries.AsNoTracking().SingleAsync(e => e.Sequence == 1)).Actor);
     }
 
+    // Tampers through SQLite (the append-only log on PostgreSQL: DatabaseProviderTests).
+    [Trait("Database", "SqliteOnly")]
     [Fact]
     public async Task Database_RefusesDeleteOfAnAuditEntry()
     {

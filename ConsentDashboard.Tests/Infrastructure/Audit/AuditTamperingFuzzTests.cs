@@ -15,6 +15,8 @@ namespace ConsentDashboard.Tests.Infrastructure.Audit;
 /// auditor's browser or the witness folder keeps one: every tampering must be named at its exact entry and kind, or the
 /// log reported unreadable, and nothing may throw.
 /// </summary>
+// Tampers with in-memory SQLite copies of the log.
+[Trait("Database", "SqliteOnly")]
 public sealed class AuditTamperingFuzzTests : IAsyncLifetime
 {
     private const int Entries = 80;
