@@ -189,6 +189,19 @@ public sealed class OperatorFlowTests : IAsyncLifetime
         await officer.Locator("input[data-testid=request-radius]").FillAsync("300");
         await officer.Locator("input[data-testid=request-window-start]").FillAsync(now.AddHours(-6).ToString("yyyy-MM-ddTHH:mm"));
         await officer.Locator("input[data-testid=request-window-end]").FillAsync(now.AddHours(-5).ToString("yyyy-MM-ddTHH:mm"));
+        // Every value is in its field before filing (once, under load, the filing did not go through; if a typed value is
+        // lost, this names the field instead of a navigation that never comes).
+        foreach (var (field, value) in new[]
+        {
+            ("input[data-testid=request-case]", "HC-2026-1"),
+            ("input[data-testid=request-radius]", "300"),
+            ("input[data-testid=request-window-start]", now.AddHours(-6).ToString("yyyy-MM-ddTHH:mm")),
+            ("input[data-testid=request-window-end]", now.AddHours(-5).ToString("yyyy-MM-ddTHH:mm")),
+        })
+        {
+            await Assertions.Expect(officer.Locator(field)).ToHaveValueAsync(value);
+        }
+
         await officer.GetByTestId("file-request").ClickAsync();
         await officer.WaitForURLAsync(new Regex("/agency/requests/[0-9a-f-]{36}$"));
         var notice = await _smtp.WaitForAsync(m => m.To.Mailboxes.Single().Address == "maya@residents.example");

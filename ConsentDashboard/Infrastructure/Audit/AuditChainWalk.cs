@@ -79,8 +79,8 @@ internal static class AuditChainWalk
         public string Sql(int run)
         {
             var column = Tables.SequenceColumn;
-            var start = run * RunLength + 1;
-            var next = start + RunLength;
+            var start = (run * RunLength + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var next = ((run + 1) * RunLength + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Runs == 1 ? Tables.SelectEntriesInOrder()
                 : run == 0 ? Tables.SelectEntriesInOrder($"{column} < {next}")
                 : run == Runs - 1 ? Tables.SelectEntriesInOrder($"{column} >= {start}")
