@@ -319,20 +319,7 @@ public sealed class MerkleFrontier
     }
 
     /// <summary>Adds a leaf without reporting completed subtrees (verification only needs the root).</summary>
-    public void AppendLeaf(ReadOnlySpan<byte> leafHash)
-    {
-        var level = 0;
-        var hash = leafHash.ToArray();
-        while (_subtrees.Count > 0 && _subtrees[^1].Level == level)
-        {
-            hash = MerkleTree.NodeHash(_subtrees[^1].Hash, hash);
-            _subtrees.RemoveAt(_subtrees.Count - 1);
-            level++;
-        }
-
-        _subtrees.Add((level, hash));
-        Size++;
-    }
+    public void AppendLeaf(ReadOnlySpan<byte> leafHash) => AppendSubtree(0, leafHash);
 
     /// <summary>
     /// Adds a complete subtree of 2^<paramref name="level"/> leaves by its hash; the tree's size must be a multiple of its
