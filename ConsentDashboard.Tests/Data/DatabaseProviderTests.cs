@@ -127,4 +127,31 @@ public sealed class DatabaseProviderTests(PostgresServer postgres) : IAsyncLifet
         Assert.True(verified.IsValid, verified.Reason);
         Assert.Equal(total, verified.EntriesChecked);
     }
+
+    [Fact]
+    public async Task OnPostgreSql_ASignInCookieFromOneNode_WorksOnAnother()
+    {
+        // Two app nodes with data folders of their own on one database: the keys that protect cookies are in the database.
+        var database = await postgres.CreateDatabaseAsync(empty: true);
+        await using var nodeA = new AppFactory();
+        await using var nodeB = new AppFactory();
+        foreach (var node in new[] { nodeA, nodeB })
+        {
+            node.Settings["ConsentDashboard:Database:Provider"] = "PostgreSQL";
+            node.Settings["ConnectionStrings:DefaultConnection"] = database;
+        }
+
+        var cookies = new System.Net.CookieContainer();
+        using var onA = nodeA.CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
+        using var onB = nodeB.CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
+        await SignIn.AsAsync(onA, "maya@larkspurbay.example");
+
+        var inbox = await onB.GetAsync("/inbox");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, inbox.StatusCode);
+        Assert.Contains("maya@larkspurbay.example", await inbox.Content.ReadAsStringAsync());
+        await using var db = nodeB.CreateDbContext();
+        Assert.True(await ((PostgreSqlDbContext)db).DataProtectionKeys.AnyAsync());
+        Assert.False(Directory.Exists(Path.Combine(nodeA.DataFolder, "keys")), "On PostgreSQL the keys are not files in a node's data folder.");
+    }
 }

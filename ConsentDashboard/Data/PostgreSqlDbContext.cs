@@ -1,15 +1,20 @@
 using ConsentDashboard.Infrastructure;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace ConsentDashboard.Data;
 
 /// <summary>
-/// The same model on PostgreSQL. A type of its own only so that EF Core keeps a migration set per provider
+/// The same model on PostgreSQL, a type of its own so that EF Core keeps a migration set per provider
 /// (<c>Data/Migrations/PostgreSql</c>); the app still asks for <see cref="ApplicationDbContext"/> everywhere, and
-/// <see cref="ApplicationDbContextFactory"/> hands out this type when PostgreSQL is configured.
+/// <see cref="ApplicationDbContextFactory"/> hands out this type when PostgreSQL is configured. One table more: Data
+/// Protection's keys, which every node must share (on SQLite, one process, they are files in the data folder).
 /// </summary>
-public sealed class PostgreSqlDbContext(DbContextOptions<ApplicationDbContext> options) : ApplicationDbContext(options);
+public sealed class PostgreSqlDbContext(DbContextOptions<ApplicationDbContext> options) : ApplicationDbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+}
 
 /// <summary>
 /// For <c>dotnet ef migrations add Name --context PostgreSqlDbContext --output-dir Data/Migrations/PostgreSql</c>: the
@@ -18,15 +23,30 @@ public sealed class PostgreSqlDbContext(DbContextOptions<ApplicationDbContext> o
 /// </summary>
 public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlDbContext>
 {
-    public PostgreSqlDbContext CreateDbContext(string[] args)
+    public PostgreSqlDbContext CreateDbContext(string[] args) =>
+        (PostgreSqlDbContext)DesignTime.Context(DatabaseProvider.PostgreSql, "Host=localhost;Database=consentdashboard");
+}
+
+/// <summary>
+/// For <c>dotnet ef migrations add Name --context ApplicationDbContext --output-dir Data/Migrations</c>: the same on
+/// SQLite. Without it the tools would take the PostgreSQL factory above for this context too (its type derives from it).
+/// </summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<ApplicationDbContext>
+{
+    public ApplicationDbContext CreateDbContext(string[] args) => DesignTime.Context(DatabaseProvider.Sqlite, "Data Source=design-time.db");
+}
+
+internal static class DesignTime
+{
+    public static ApplicationDbContext Context(DatabaseProvider provider, string connectionString)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConsentDashboard:Database:Provider"] = nameof(DatabaseProvider.PostgreSql),
-            ["ConnectionStrings:DefaultConnection"] = "Host=localhost;Database=consentdashboard",
+            ["ConsentDashboard:Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:DefaultConnection"] = connectionString,
         }).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         services.AddConsentDashboard(configuration);
-        return (PostgreSqlDbContext)services.BuildServiceProvider().GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContext();
+        return services.BuildServiceProvider().GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContext();
     }
 }

@@ -15,6 +15,7 @@ using ConsentDashboard.Infrastructure.Localization;
 using ConsentDashboard.Infrastructure.Mail;
 using ConsentDashboard.Infrastructure.Seeding;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -55,10 +56,14 @@ public static class ConsentDashboardSetup
             }
         });
 
-        // Sign-in cookies and antiforgery tokens survive restarts because their keys live with the data.
+        // Sign-in cookies and antiforgery tokens survive restarts because their keys live with the data: in the data
+        // folder on SQLite, in the database on PostgreSQL, so that a cookie one node issued works on every other.
         services.AddDataProtection().SetApplicationName("ConsentDashboard");
-        services.AddOptions<KeyManagementOptions>().Configure<DataFolder, ILoggerFactory>((keys, folder, loggers) =>
-            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(folder.Combine("keys")), loggers));
+        services.AddScoped(provider => (PostgreSqlDbContext)provider.GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContext());
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider, IOptions<ConsentDashboardOptions>, ILoggerFactory>((keys, provider, options, loggers) =>
+            keys.XmlRepository = options.Value.Database.Provider == DatabaseProvider.PostgreSql
+                ? new EntityFrameworkCoreXmlRepository<PostgreSqlDbContext>(provider, loggers)
+                : new FileSystemXmlRepository(new DirectoryInfo(provider.GetRequiredService<DataFolder>().Combine("keys")), loggers));
 
         services.AddIdentityCore<ApplicationUser>(identity => identity.SignIn.RequireConfirmedAccount = true)
             .AddRoles<IdentityRole>()
