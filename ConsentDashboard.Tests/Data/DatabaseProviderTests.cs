@@ -4,6 +4,7 @@ using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 
 namespace ConsentDashboard.Tests.Data;
 
@@ -153,5 +154,30 @@ public sealed class DatabaseProviderTests(PostgresServer postgres) : IAsyncLifet
         await using var db = nodeB.CreateDbContext();
         Assert.True(await ((PostgreSqlDbContext)db).DataProtectionKeys.AnyAsync());
         Assert.False(Directory.Exists(Path.Combine(nodeA.DataFolder, "keys")), "On PostgreSQL the keys are not files in a node's data folder.");
+    }
+
+    [Theory]
+    [InlineData("Postgres", "Host=db", "ConsentDashboard:Database:Provider is \"Postgres\": set it to Sqlite (the default) or PostgreSQL.")]
+    [InlineData("PostgreSQL", "", "ConsentDashboard:Database:Provider is PostgreSQL, but ConnectionStrings:DefaultConnection is not set.")]
+    [InlineData("postgresql", "Host=db;Database=consentdashboard", null)]
+    [InlineData(null, "", null)]
+    public void ADatabaseSettingThatCannotWork_IsNamedInOneLine_BeforeTheAppStarts(string? provider, string connectionString, string? problem)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConsentDashboard:Database:Provider"] = provider,
+            ["ConnectionStrings:DefaultConnection"] = connectionString,
+        }).Build();
+
+        var found = ConsentDashboardSetup.DatabaseSettingProblem(configuration);
+
+        if (problem is null)
+        {
+            Assert.Null(found);
+        }
+        else
+        {
+            Assert.StartsWith(problem, found);
+        }
     }
 }
