@@ -2,9 +2,6 @@ using System.Net;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Tests.Support;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ConsentDashboard.Tests.Infrastructure;
@@ -36,7 +33,7 @@ public sealed class HealthEndpointsTests(AppFactory app) : IClassFixture<AppFact
             await connection.OpenAsync();
         }
 
-        var check = new DatabaseReadyCheck(new EmptyDatabase(path));
+        var check = new DatabaseReadyCheck(ApplicationDbContextFactory.For(DatabaseProvider.Sqlite, $"Data Source={path}"));
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
@@ -49,27 +46,11 @@ public sealed class HealthEndpointsTests(AppFactory app) : IClassFixture<AppFact
     {
         using var folder = new TempFolder();
         // A folder where the file should be: SQLite cannot open it.
-        var check = new DatabaseReadyCheck(new EmptyDatabase(folder.Path, readOnly: true));
+        var check = new DatabaseReadyCheck(ApplicationDbContextFactory.For(DatabaseProvider.Sqlite, $"Data Source={folder.Path};Mode=ReadOnly"));
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Equal("The database does not answer.", result.Description);
-    }
-
-    private sealed class EmptyDatabase(string path, bool readOnly = false) : IDbContextFactory<ApplicationDbContext>
-    {
-        private readonly DbContextOptions<ApplicationDbContext> _options = new DbContextOptionsBuilder<ApplicationDbContext>()
-            .UseSqlite(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
-            {
-                DataSource = path,
-                Mode = readOnly ? Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly : Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate,
-            }.ToString())
-            .UseApplicationServiceProvider(new ServiceCollection()
-                .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
-                .BuildServiceProvider())
-            .Options;
-
-        public ApplicationDbContext CreateDbContext() => new(_options);
     }
 }

@@ -24,7 +24,7 @@ public sealed class PostgreSqlDbContext(DbContextOptions<ApplicationDbContext> o
 public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlDbContext>
 {
     public PostgreSqlDbContext CreateDbContext(string[] args) =>
-        (PostgreSqlDbContext)DesignTime.Context(DatabaseProvider.PostgreSql, "Host=localhost;Database=consentdashboard");
+        (PostgreSqlDbContext)ApplicationDbContextFactory.For(DatabaseProvider.PostgreSql, "Host=localhost;Database=consentdashboard").CreateDbContext();
 }
 
 /// <summary>
@@ -33,20 +33,6 @@ public sealed class PostgreSqlDesignTimeFactory : IDesignTimeDbContextFactory<Po
 /// </summary>
 public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<ApplicationDbContext>
 {
-    public ApplicationDbContext CreateDbContext(string[] args) => DesignTime.Context(DatabaseProvider.Sqlite, "Data Source=design-time.db");
-}
-
-internal static class DesignTime
-{
-    public static ApplicationDbContext Context(DatabaseProvider provider, string connectionString)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConsentDashboard:Database:Provider"] = provider.ToString(),
-            ["ConnectionStrings:DefaultConnection"] = connectionString,
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddConsentDashboard(configuration);
-        return services.BuildServiceProvider().GetRequiredService<IDbContextFactory<ApplicationDbContext>>().CreateDbContext();
-    }
+    public ApplicationDbContext CreateDbContext(string[] args) =>
+        ApplicationDbContextFactory.For(DatabaseProvider.Sqlite, "Data Source=design-time.db").CreateDbContext();
 }

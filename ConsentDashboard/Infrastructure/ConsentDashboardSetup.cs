@@ -44,17 +44,8 @@ public static class ConsentDashboardSetup
         services.AddSingleton<DataFolder>();
 
         // Resolved when first used, so settings supplied by a host or test are honoured.
-        services.AddDbContextFactory<ApplicationDbContext, ApplicationDbContextFactory>((provider, db) =>
-        {
-            if (provider.GetRequiredService<IOptions<ConsentDashboardOptions>>().Value.Database.Provider == DatabaseProvider.PostgreSql)
-            {
-                db.UseNpgsql(DatabaseConnectionString(provider));
-            }
-            else
-            {
-                db.UseSqlite(DatabaseConnectionString(provider));
-            }
-        });
+        services.AddDbContextFactory<ApplicationDbContext, ApplicationDbContextFactory>((provider, db) => ApplicationDbContextFactory.UseDatabase(
+            db, provider.GetRequiredService<IOptions<ConsentDashboardOptions>>().Value.Database.Provider, DatabaseConnectionString(provider)));
 
         // Sign-in cookies and antiforgery tokens survive restarts because their keys live with the data: in the data
         // folder on SQLite, in the database on PostgreSQL, so that a cookie one node issued works on every other.
