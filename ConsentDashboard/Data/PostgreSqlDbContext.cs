@@ -9,11 +9,25 @@ namespace ConsentDashboard.Data;
 /// The same model on PostgreSQL, a type of its own so that EF Core keeps a migration set per provider
 /// (<c>Data/Migrations/PostgreSql</c>); the app still asks for <see cref="ApplicationDbContext"/> everywhere, and
 /// <see cref="ApplicationDbContextFactory"/> hands out this type when PostgreSQL is configured. One table more: Data
-/// Protection's keys, which every node must share (on SQLite, one process, they are files in the data folder).
+/// Protection's keys, which every node must share (on SQLite, one process, they are files in the data folder), and the
+/// ticks of periodic work, which must run once across nodes.
 /// </summary>
 public sealed class PostgreSqlDbContext(DbContextOptions<ApplicationDbContext> options) : ApplicationDbContext(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    public DbSet<PeriodicWorkRun> PeriodicWorkRuns => Set<PeriodicWorkRun>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // Here, not in Configurations/: the base model applies every configuration there, and SQLite has no such table.
+        builder.Entity<PeriodicWorkRun>(run =>
+        {
+            run.HasKey(r => r.Work);
+            run.Property(r => r.Work).HasMaxLength(100);
+        });
+    }
 }
 
 /// <summary>

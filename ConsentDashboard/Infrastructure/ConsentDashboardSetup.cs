@@ -13,6 +13,7 @@ using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Infrastructure.Clips;
 using ConsentDashboard.Infrastructure.Localization;
 using ConsentDashboard.Infrastructure.Mail;
+using ConsentDashboard.Infrastructure.Nodes;
 using ConsentDashboard.Infrastructure.Seeding;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -103,6 +104,7 @@ public static class ConsentDashboardSetup
         services.AddSingleton<IMailTransport>(provider => provider.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured
             ? ActivatorUtilities.CreateInstance<SmtpMailTransport>(provider)
             : ActivatorUtilities.CreateInstance<PickupFolderMailTransport>(provider));
+        services.AddSingleton<NodeCoordination>();
         services.AddSingleton<MailDelivery>();
         services.AddHostedService(provider => provider.GetRequiredService<MailDelivery>());
         services.AddSingleton<IEmailSender<ApplicationUser>, OutboxEmailSender>();
@@ -110,6 +112,7 @@ public static class ConsentDashboardSetup
 
         services.AddValidatorsFromAssemblyContaining<ConsentDashboardOptions>(includeInternalTypes: true);
         services.AddSingleton<InboxNotifier>();
+        services.AddHostedService<InboxRelay>();
         services.AddScoped<InboxService>();
         services.AddScoped<NoticeService>();
         services.AddScoped<PreferencesService>();

@@ -1,8 +1,11 @@
+using ConsentDashboard.Infrastructure.Nodes;
+
 namespace ConsentDashboard.Infrastructure;
 
 /// <summary>
 /// Runs a piece of work at start and then on every tick of <see cref="TimeProvider"/> time, each run in its own scope.
-/// A failed run is logged and retried on the next tick; nothing it did half-way was committed.
+/// A failed run is logged and retried on the next tick; nothing it did half-way was committed. With several app nodes on
+/// one PostgreSQL database each tick (a whole interval of clock time) runs on one node only (<see cref="NodeCoordination"/>).
 /// </summary>
 public abstract class PeriodicBackgroundWork(IServiceScopeFactory scopes, TimeProvider time, ILogger logger, TimeSpan interval)
     : BackgroundService
@@ -20,7 +23,9 @@ public abstract class PeriodicBackgroundWork(IServiceScopeFactory scopes, TimePr
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await RunOnceAsync(scope.ServiceProvider, stoppingToken);
+                var tick = time.GetUtcNow().UtcTicks / interval.Ticks;
+                await scope.ServiceProvider.GetRequiredService<NodeCoordination>()
+                    .RunOncePerTickAsync(GetType().Name, tick, () => RunOnceAsync(scope.ServiceProvider, stoppingToken), stoppingToken);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {

@@ -47,13 +47,27 @@ public sealed class InboxNotifier(ILogger<InboxNotifier> logger)
         return subscription;
     }
 
-    /// <summary>Wakes every open page of these residents. Does not wait for them: a slow circuit never delays the caller.</summary>
+    /// <summary>
+    /// Wakes every open page of these residents, on this node and (through <see cref="Published"/>) on every other. Does
+    /// not wait for them: a slow circuit never delays the caller.
+    /// </summary>
     public void Publish(IEnumerable<string> residentIds)
+    {
+        var residents = residentIds.Distinct(StringComparer.Ordinal).ToList();
+        Wake(residents);
+        Published?.Invoke(residents);
+    }
+
+    /// <summary>A change was published on this node: what <see cref="InboxRelay"/> carries to the other nodes.</summary>
+    public event Action<IReadOnlyList<string>>? Published;
+
+    /// <summary>Wakes this node's open pages of these residents only: for changes another node published.</summary>
+    public void Wake(IEnumerable<string> residentIds)
     {
         List<Subscription> targets = [];
         lock (_gate)
         {
-            foreach (var residentId in residentIds.Distinct())
+            foreach (var residentId in residentIds)
             {
                 if (_byResident.TryGetValue(residentId, out var list))
                 {
@@ -62,6 +76,26 @@ public sealed class InboxNotifier(ILogger<InboxNotifier> logger)
             }
         }
 
+        Signal(targets);
+    }
+
+    /// <summary>
+    /// Wakes every open page on this node: after a gap in which changes from other nodes may have been missed (the
+    /// connection that carries them was re-established).
+    /// </summary>
+    public void WakeAll()
+    {
+        List<Subscription> targets;
+        lock (_gate)
+        {
+            targets = _byResident.Values.SelectMany(list => list).ToList();
+        }
+
+        Signal(targets);
+    }
+
+    private void Signal(List<Subscription> targets)
+    {
         foreach (var subscription in targets)
         {
             if (subscription.Signal())

@@ -1,4 +1,5 @@
 using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure.Nodes;
 using MailKit;
 using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
@@ -17,6 +18,7 @@ public sealed class MailDelivery(
     IMailTransport transport,
     MailOutbox outbox,
     IOptions<SmtpOptions> smtp,
+    NodeCoordination nodes,
     TimeProvider time,
     ILogger<MailDelivery> logger) : BackgroundService
 {
@@ -46,8 +48,17 @@ public sealed class MailDelivery(
         }
     }
 
-    /// <summary>Sends one batch of due messages; returns how many the server accepted.</summary>
+    /// <summary>
+    /// Sends one batch of due messages; returns how many the server accepted. With several app nodes, one delivers at a
+    /// time (the others would send the same batch again) and the rest return 0.
+    /// </summary>
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var held = await nodes.TryHoldAsync(nameof(MailDelivery), cancellationToken);
+        return held is null ? 0 : await DeliverBatchAsync(cancellationToken);
+    }
+
+    private async Task<int> DeliverBatchAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -724,6 +724,23 @@ namespace ConsentDashboard.Data.Migrations.PostgreSql
                     b.ToTable("OutboxMessages");
                 });
 
+            modelBuilder.Entity("ConsentDashboard.Data.PeriodicWorkRun", b =>
+                {
+                    b.Property<string>("Work")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("RanAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Tick")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Work");
+
+                    b.ToTable("PeriodicWorkRuns");
+                });
+
             modelBuilder.Entity("ConsentDashboard.Data.RequestNotice", b =>
                 {
                     b.Property<Guid>("Id")
