@@ -29,4 +29,33 @@ public sealed class DataFolder
     public string Path { get; }
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    /// <summary>
+    /// The contents of a secret file in the data folder, created with <paramref name="create"/> when it does not exist.
+    /// Safe when several processes (app nodes on a shared folder) start at once: the file appears whole or not at all
+    /// (written beside it, then moved into place without overwriting), and every process reads the one that won.
+    /// </summary>
+    public byte[] ReadOrCreate(string name, Func<byte[]> create)
+    {
+        var path = Combine(name);
+        if (!File.Exists(path))
+        {
+            var draft = Combine($".{name}.{Guid.NewGuid():N}.draft");
+            File.WriteAllBytes(draft, create());
+            try
+            {
+                File.Move(draft, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another process put its file there first; everyone uses that one.
+            }
+            finally
+            {
+                File.Delete(draft);
+            }
+        }
+
+        return File.ReadAllBytes(path);
+    }
 }

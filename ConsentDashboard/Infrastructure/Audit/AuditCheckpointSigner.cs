@@ -15,25 +15,12 @@ public sealed class AuditCheckpointSigner : IDisposable
 
     public AuditCheckpointSigner(DataFolder dataFolder)
     {
-        var path = dataFolder.Combine("checkpoint-signing-key.pem");
         _key = ECDsa.Create();
-        if (File.Exists(path))
+        _key.ImportFromPem(Encoding.ASCII.GetString(dataFolder.ReadOrCreate("checkpoint-signing-key.pem", () =>
         {
-            _key.ImportFromPem(File.ReadAllText(path));
-        }
-        else
-        {
-            _key.GenerateKey(ECCurve.NamedCurves.nistP256);
-            try
-            {
-                using var created = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-                created.Write(Encoding.ASCII.GetBytes(_key.ExportPkcs8PrivateKeyPem()));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                _key.ImportFromPem(File.ReadAllText(path));
-            }
-        }
+            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            return Encoding.ASCII.GetBytes(created.ExportPkcs8PrivateKeyPem());
+        })));
 
         PublicKeyPem = _key.ExportSubjectPublicKeyInfoPem();
         KeyId = KeyIdOf(_key.ExportSubjectPublicKeyInfo());

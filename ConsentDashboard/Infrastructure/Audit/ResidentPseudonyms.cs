@@ -17,21 +17,7 @@ public sealed class ResidentPseudonyms
 
     public ResidentPseudonyms(DataFolder dataFolder)
     {
-        var path = dataFolder.Combine("pseudonym.key");
-        if (!File.Exists(path))
-        {
-            try
-            {
-                using var created = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-                created.Write(RandomNumberGenerator.GetBytes(32));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process created it first; use theirs.
-            }
-        }
-
-        _key = File.ReadAllBytes(path);
+        _key = dataFolder.ReadOrCreate("pseudonym.key", () => RandomNumberGenerator.GetBytes(32));
     }
 
     /// <summary>"R-7K2Q9M4XWD": ten base-32 characters, 50 bits, unique enough for any city.</summary>
