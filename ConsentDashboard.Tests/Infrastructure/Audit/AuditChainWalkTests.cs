@@ -7,10 +7,8 @@ namespace ConsentDashboard.Tests.Infrastructure.Audit;
 /// <summary>
 /// The fast path cuts the log into runs read by several workers at once. Real logs use runs of 16,384 entries; here runs
 /// of four entries and three workers put many run boundaries into a small log, so a link or a Merkle root broken at a
-/// boundary would show.
+/// boundary would show. On the suite's database: SQLite (read in place), or PostgreSQL (binary COPY) in the second pass.
 /// </summary>
-// The fast path it tests reads SQLite files.
-[Trait("Database", "SqliteOnly")]
 public sealed class AuditChainWalkTests : IAsyncLifetime
 {
     private const int Entries = 70;
@@ -33,8 +31,10 @@ public sealed class AuditChainWalkTests : IAsyncLifetime
     private async Task TamperAsync(string sql, params object[] parameters)
     {
         await using var db = _world.Database.CreateDbContext();
-        // What someone with the database file can do: lift the triggers, then change the log.
-        await db.Database.ExecuteSqlRawAsync("""DROP TRIGGER IF EXISTS "AuditEntries_RefuseUpdate"; DROP TRIGGER IF EXISTS "AuditEntries_RefuseDelete";""");
+        // What someone who owns the database can do: lift the triggers, then change the log.
+        await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+            ? """ALTER TABLE "AuditEntries" DISABLE TRIGGER USER"""
+            : """DROP TRIGGER IF EXISTS "AuditEntries_RefuseUpdate"; DROP TRIGGER IF EXISTS "AuditEntries_RefuseDelete";""");
         await db.Database.ExecuteSqlRawAsync(sql, parameters);
     }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using ConsentDashboard.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace ConsentDashboard.Infrastructure.Audit;
 
@@ -39,8 +40,8 @@ public sealed record AuditVerificationResult(
 }
 
 /// <summary>
-/// Verifies the log's hash chain and names the first entry that fails. A fast path reads SQLite's rows in place on every
-/// core (<see cref="AuditChainWalk"/>); anything it does not find intact is walked again by
+/// Verifies the log's hash chain and names the first entry that fails. A fast path reads the rows (SQLite's in place,
+/// PostgreSQL's by binary COPY) on every core (<see cref="AuditChainWalk"/>); anything it does not find intact is walked again by
 /// <see cref="AuditFailureClassifier"/>, which names what went wrong. If the classifier finds intact what the fast path
 /// rejected, the fast path is wrong: that is logged as an error, never passed over. Both read through a plain connection
 /// with the SQL of <see cref="AuditLogTables"/>, so the offline command needs no EF Core model.
@@ -96,32 +97,38 @@ public static class AuditChainVerifier
         DbConnection connection, AuditLogTables tables, IProgress<long>? progress, CancellationToken cancellationToken,
         IReadOnlyCollection<long>? rootsAt = null, int runLevel = AuditChainWalk.DefaultRunLevel, int? workers = null)
     {
-        if (connection is not SqliteConnection sqlite)
+        if (connection is not (SqliteConnection or NpgsqlConnection))
         {
-            return FastPathResult.CannotRun($"the fast path reads SQLite only, and the connection is a {connection.GetType().Name}.");
+            return FastPathResult.CannotRun($"the fast path reads SQLite and PostgreSQL, and the connection is a {connection.GetType().Name}.");
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var opened = sqlite.State != System.Data.ConnectionState.Open;
+        var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
         {
-            await sqlite.OpenAsync(cancellationToken);
+            await connection.OpenAsync(cancellationToken);
         }
 
         try
         {
-            var result = AuditChainWalk.Run(sqlite, tables, progress, rootsAt ?? [], cancellationToken, runLevel, workers);
+            var result = connection is SqliteConnection sqlite
+                ? AuditChainWalk.Run(sqlite, tables, progress, rootsAt ?? [], cancellationToken, runLevel, workers)
+                : AuditChainWalk.Run((NpgsqlConnection)connection, tables, progress, rootsAt ?? [], cancellationToken, runLevel, workers);
             return result.Intact is { } intact ? result with { Intact = intact with { Duration = System.Diagnostics.Stopwatch.GetElapsedTime(started) } } : result;
         }
         catch (SqliteException error)
         {
             return FastPathResult.CannotRun($"SQLite stopped the read: {error.Message}");
         }
+        catch (NpgsqlException error)
+        {
+            return FastPathResult.CannotRun($"PostgreSQL stopped the read: {error.Message}");
+        }
         finally
         {
             if (opened)
             {
-                await sqlite.CloseAsync();
+                await connection.CloseAsync();
             }
         }
     }

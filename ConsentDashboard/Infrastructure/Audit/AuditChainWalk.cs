@@ -1,15 +1,17 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using SQLitePCL;
 using FastPathResult = ConsentDashboard.Infrastructure.Audit.AuditChainVerifier.FastPathResult;
 
 namespace ConsentDashboard.Infrastructure.Audit;
 
 /// <summary>
-/// The fast path's walk over a SQLite log, on every core. Each entry's hash covers its own stored previous hash, so each
+/// The fast path's walk over the log, on every core. Each entry's hash covers its own stored previous hash, so each
 /// entry can be checked on its own; only the links between them need an order. The log is cut into runs of
-/// 2^<c>runLevel</c> sequences, and one worker per core takes the next run, each on its own read-only connection: it
-/// steps through the run's rows in place (<see cref="SqliteAuditRowReader"/>), checks sequence, column types, links and
+/// 2^<c>runLevel</c> sequences, and one worker per core takes the next run, each on its own connection: it steps through
+/// the run's rows (in place on SQLite, <see cref="SqliteAuditRowReader"/>; by binary COPY on PostgreSQL,
+/// <see cref="PostgreSqlAuditRowReader"/>), checks sequence, column types, links and
 /// filter columns, and hashes every entry. Once all runs are read, the link between each run and the one before is
 /// checked. Runs start at multiples of their length, so each is a complete subtree of the Merkle tree: a worker hashes
 /// its run's subtree when a head needs the root, and only a run in which a head ends keeps its entries' hashes.
@@ -19,6 +21,7 @@ internal static class AuditChainWalk
 {
     public const int DefaultRunLevel = 14;
 
+    /// <summary>Walks a SQLite log: one worker per core, each on a read-only connection of its own to the same file.</summary>
     public static FastPathResult Run(
         SqliteConnection connection, AuditLogTables tables, IProgress<long>? progress, IReadOnlyCollection<long> rootsAt,
         CancellationToken cancellationToken, int runLevel = DefaultRunLevel, int? workers = null)
@@ -26,18 +29,49 @@ internal static class AuditChainWalk
         var plan = Plan.Of(connection, tables, rootsAt, runLevel);
         var file = raw.sqlite3_db_filename(connection.Handle!, "main").utf8_to_string();
         var count = string.IsNullOrEmpty(file) ? 1 : Math.Clamp(workers ?? Environment.ProcessorCount, 1, plan.Runs);
-        var walk = new Walk(plan, progress, cancellationToken);
-        var threads = Enumerable.Range(0, count).Select(worker => Task.Factory.StartNew(() =>
+        return Run(plan, count, progress, cancellationToken, worker =>
         {
             if (worker == 0)
             {
-                walk.Work(connection);
-                return;
+                return new SqliteRuns(connection, owned: false);
             }
 
-            using var own = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            var own = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             own.Open();
-            walk.Work(own);
+            return new SqliteRuns(own, owned: true);
+        });
+    }
+
+    /// <summary>
+    /// Walks a PostgreSQL log: one worker per core, each streaming its runs with binary <c>COPY</c> on a connection of its
+    /// own (a clone of <paramref name="connection"/>, which the first worker uses).
+    /// </summary>
+    public static FastPathResult Run(
+        NpgsqlConnection connection, AuditLogTables tables, IProgress<long>? progress, IReadOnlyCollection<long> rootsAt,
+        CancellationToken cancellationToken, int runLevel = DefaultRunLevel, int? workers = null)
+    {
+        var plan = Plan.Of(connection, tables, rootsAt, runLevel);
+        var count = Math.Clamp(workers ?? Environment.ProcessorCount, 1, plan.Runs);
+        return Run(plan, count, progress, cancellationToken, worker =>
+        {
+            if (worker == 0)
+            {
+                return new PostgreSqlRuns(connection, owned: false);
+            }
+
+            var own = connection.CloneWith(connection.ConnectionString);
+            own.Open();
+            return new PostgreSqlRuns(own, owned: true);
+        });
+    }
+
+    private static FastPathResult Run(Plan plan, int workers, IProgress<long>? progress, CancellationToken cancellationToken, Func<int, IAuditRunSource> source)
+    {
+        var walk = new Walk(plan, progress, cancellationToken);
+        var threads = Enumerable.Range(0, workers).Select(worker => Task.Factory.StartNew(() =>
+        {
+            using var runs = source(worker);
+            walk.Work(runs);
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         try
         {
@@ -60,7 +94,7 @@ internal static class AuditChainWalk
 
         public long Largest => Wanted.Length == 0 ? 0 : Wanted[^1];
 
-        public static Plan Of(SqliteConnection connection, AuditLogTables tables, IReadOnlyCollection<long> rootsAt, int runLevel)
+        public static Plan Of(System.Data.Common.DbConnection connection, AuditLogTables tables, IReadOnlyCollection<long> rootsAt, int runLevel)
         {
             using var command = connection.CreateCommand();
             command.CommandText = tables.SelectBounds;
@@ -68,7 +102,7 @@ internal static class AuditChainWalk
             reader.Read();
             var (first, last, unnumbered) = (reader.GetValue(0), reader.GetValue(1), reader.GetValue(2));
             // Anything but a log numbered from 1 is read as one run, so the walk meets the first odd row exactly as it lies.
-            var runs = first is 1L && last is long end && unnumbered is 0L ? (int)(((end - 1) >> runLevel) + 1) : 1;
+            var runs = first is 1L && last is long end && unnumbered is 0L or false ? (int)(((end - 1) >> runLevel) + 1) : 1;
             return new Plan(tables, runLevel, runs, rootsAt.Where(size => size > 0).Distinct().Order().ToArray());
         }
 
@@ -111,7 +145,7 @@ internal static class AuditChainWalk
 
         public void Stop() => _stopped = true;
 
-        public void Work(SqliteConnection connection)
+        public void Work(IAuditRunSource source)
         {
             using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var canonical = new byte[64 * 1024];
@@ -127,7 +161,7 @@ internal static class AuditChainWalk
                     }
 
                     hashes ??= plan.Largest > 0 ? new byte[plan.RunLength * MerkleHashSize] : null;
-                    var result = WalkRun(connection, run, hasher, ref canonical, hashes);
+                    var result = WalkRun(source, run, hasher, ref canonical, hashes);
                     _results[run] = result;
                     if (result.Suspect is not null || result.Unavailable is not null)
                     {
@@ -199,13 +233,13 @@ internal static class AuditChainWalk
 
         private const int MerkleHashSize = Merkle.MerkleTree.HashSize;
 
-        private RunResult WalkRun(SqliteConnection connection, int run, IncrementalHash hasher, ref byte[] canonical, byte[]? hashes)
+        private RunResult WalkRun(IAuditRunSource source, int run, IncrementalHash hasher, ref byte[] canonical, byte[]? hashes)
         {
             var result = new RunResult();
-            using var reader = SqliteAuditRowReader.TryOpen(connection, plan.Sql(run), out var problem);
+            using var reader = source.Open(plan.Sql(run), out var problem);
             if (reader is null)
             {
-                result.Unavailable = $"SQLite refused the query: {problem}";
+                result.Unavailable = problem;
                 return result;
             }
 
@@ -214,7 +248,7 @@ internal static class AuditChainWalk
             Span<byte> previousHash = stackalloc byte[64];
             Span<byte> digest = stackalloc byte[MerkleHashSize];
             Span<byte> stored = stackalloc byte[MerkleHashSize];
-            while (reader.Read(connection))
+            while (reader.Read())
             {
                 if ((expected & 1023) == 0)
                 {

@@ -8,13 +8,15 @@ namespace ConsentDashboard.Infrastructure.Audit;
 /// Steps through the log in sequence order straight through SQLite's C API: each column's UTF-8 bytes are read in place,
 /// so nothing is allocated per row. The query comes from <see cref="AuditLogTables"/>.
 /// </summary>
-internal sealed class SqliteAuditRowReader : IDisposable
+internal sealed class SqliteAuditRowReader : IAuditRowCursor
 {
+    private readonly SqliteConnection _connection;
     private readonly sqlite3_stmt _statement;
     private readonly int _sequence, _timestamp, _actor, _action, _subject, _details, _previousHash, _hash, _agencyId, _caseNumber, _legalBasis, _residentId;
 
-    private SqliteAuditRowReader(sqlite3_stmt statement, string[] columns)
+    private SqliteAuditRowReader(SqliteConnection connection, sqlite3_stmt statement, string[] columns)
     {
+        _connection = connection;
         _statement = statement;
         int Ordinal(string property)
         {
@@ -48,18 +50,18 @@ internal sealed class SqliteAuditRowReader : IDisposable
         }
 
         problem = null;
-        return new SqliteAuditRowReader(statement, properties);
+        return new SqliteAuditRowReader(connection, statement, properties);
     }
 
     /// <summary>Moves to the next row: true on a row, false at the end; throws when SQLite reports an error.</summary>
-    public bool Read(SqliteConnection connection)
+    public bool Read()
     {
         var step = raw.sqlite3_step(_statement);
         return step switch
         {
             raw.SQLITE_ROW => true,
             raw.SQLITE_DONE => false,
-            _ => throw new SqliteException(raw.sqlite3_errmsg(connection.Handle!).utf8_to_string(), step),
+            _ => throw new SqliteException(raw.sqlite3_errmsg(_connection.Handle!).utf8_to_string(), step),
         };
     }
 
@@ -104,7 +106,41 @@ internal sealed class SqliteAuditRowReader : IDisposable
     public void Dispose() => _statement.Dispose();
 }
 
-/// <summary>One row's values as SQLite holds them, valid until the reader moves on.</summary>
+/// <summary>Where a walker reads its runs: one per worker, each on a connection of its own.</summary>
+internal interface IAuditRunSource : IDisposable
+{
+    /// <summary>A cursor over the rows <paramref name="sql"/> selects, or null with the reason when the database refuses it.</summary>
+    IAuditRowCursor? Open(string sql, out string? problem);
+}
+
+/// <summary>Steps through rows in sequence order; <see cref="Current"/> is valid until the next <see cref="Read"/>.</summary>
+internal interface IAuditRowCursor : IDisposable
+{
+    bool Read();
+
+    AuditRowBytes Current();
+}
+
+/// <summary>SQLite runs, read in place on one connection.</summary>
+internal sealed class SqliteRuns(SqliteConnection connection, bool owned) : IAuditRunSource
+{
+    public IAuditRowCursor? Open(string sql, out string? problem)
+    {
+        var reader = SqliteAuditRowReader.TryOpen(connection, sql, out var refused);
+        problem = reader is null ? $"SQLite refused the query: {refused}" : null;
+        return reader;
+    }
+
+    public void Dispose()
+    {
+        if (owned)
+        {
+            connection.Dispose();
+        }
+    }
+}
+
+/// <summary>One row's values as the database holds them (text as UTF-8), valid until the reader moves on.</summary>
 internal readonly ref struct AuditRowBytes
 {
     public long Sequence { get; init; }
