@@ -5,9 +5,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Tests.Features.Audit;
 
-/// <summary>The checks that need a signed checkpoint, in the app and through the offline command line.</summary>
-// Tampers through SQLite and runs verify-log on a SQLite file (PostgreSQL: verify-log --connection, still to come).
-[Trait("Database", "SqliteOnly")]
+/// <summary>
+/// The checks that need a signed checkpoint, in the app and through the offline command line, on the suite's database:
+/// <c>verify-log --database</c> on a copy of a SQLite file, <c>verify-log --connection</c> on PostgreSQL.
+/// </summary>
 public sealed class AuditIntegrityTests : IAsyncLifetime
 {
     private AuditWorld _world = null!;
@@ -27,9 +28,28 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
     private async Task TamperAsync(string sql)
     {
         await using var db = _world.Database.CreateDbContext();
-        // What someone with the database file can do: lift the triggers, then change the log.
-        await db.Database.ExecuteSqlRawAsync("""DROP TRIGGER IF EXISTS "AuditEntries_RefuseUpdate"; DROP TRIGGER IF EXISTS "AuditEntries_RefuseDelete";""");
-        await db.Database.ExecuteSqlRawAsync(sql);
+        // What someone who owns the database can do: lift the triggers, then change the log.
+        await db.Database.ExecuteSqlRawAsync(db.Database.IsNpgsql()
+            ? """ALTER TABLE "AuditEntries" DISABLE TRIGGER USER"""
+            : """DROP TRIGGER IF EXISTS "AuditEntries_RefuseUpdate"; DROP TRIGGER IF EXISTS "AuditEntries_RefuseDelete";""");
+        await db.Database.ExecuteSqlRawAsync(sql.Replace("char(", OnPostgreSql ? "chr(" : "char(", StringComparison.Ordinal));
+    }
+
+    private bool OnPostgreSql => _world.Database.Configuration["ConsentDashboard:Database:Provider"] == "PostgreSQL";
+
+    /// <summary>The arguments that point <c>verify-log</c> at the log as it is now: a consistent copy of the SQLite file, or the PostgreSQL database.</summary>
+    private async Task<string[]> OfflineSourceAsync(string name)
+    {
+        if (OnPostgreSql)
+        {
+            return ["--connection", _world.Database.ConnectionString];
+        }
+
+        var path = Path.Combine(_world.DataFolderPath, name);
+        await using var db = _world.Database.CreateDbContext();
+        // VACUUM INTO writes a consistent single-file copy, as an auditor would be handed.
+        await db.Database.ExecuteSqlAsync($"VACUUM INTO {path}");
+        return ["--database", path];
     }
 
     private async Task<IntegrityReport> VerifyAsync()
@@ -65,6 +85,7 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Database", "SqliteOnly")] // PostgreSQL stores a typed time: there is no other form to write it in.
     public async Task ATimestampRewrittenInAnEquivalentForm_IsStillAChangeToTheStoredRow_AndBothPathsNameIt()
     {
         // The same instant written with a 'T' instead of a space: EF Core would read the same time, but the stored bytes
@@ -147,20 +168,20 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
     {
         var keyPath = Path.Combine(_world.DataFolderPath, "public.pem");
         await File.WriteAllTextAsync(keyPath, _world.Signer.PublicKeyPem);
-        var copy = await CopyDatabaseAsync("clean.db");
+        var source = await OfflineSourceAsync("clean.db");
 
-        var clean = await RunVerifyLogAsync("--database", copy, "--public-key", keyPath);
+        var clean = await RunVerifyLogAsync([.. source, "--public-key", keyPath]);
 
         Assert.Equal(0, clean.ExitCode);
         Assert.Contains("Result: VALID", clean.Output);
         Assert.Contains("Head: entry 120", clean.Output);
 
         await TamperAsync("""UPDATE "AuditEntries" SET "Details" = replace("Details", '"notified":', '"notified":1') WHERE "Action" = 'RequestCreated';""");
-        var tamperedCopy = await CopyDatabaseAsync("tampered.db");
+        var tamperedSource = await OfflineSourceAsync("tampered.db");
         await using var db = _world.Database.CreateDbContext();
         var firstEdited = await db.AuditEntries.Where(e => e.Action == "RequestCreated").MinAsync(e => e.Sequence);
 
-        var tampered = await RunVerifyLogAsync("--database", tamperedCopy, "--public-key", keyPath);
+        var tampered = await RunVerifyLogAsync([.. tamperedSource, "--public-key", keyPath]);
 
         Assert.Equal(1, tampered.ExitCode);
         Assert.Contains($"BROKEN at entry {firstEdited} (Edited)", tampered.Output);
@@ -177,7 +198,7 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
 
         var report = await VerifyAsync();
         var page = await _world.Service.PageAsync(_world.Auditor, new ConsentDashboard.Features.Audit.AuditFilter(), new ConsentDashboard.Features.Audit.AuditSort(), 0, 200);
-        var offline = await RunVerifyLogAsync("--database", await CopyDatabaseAsync("broken-json.db"), "--public-key", keyPath);
+        var offline = await RunVerifyLogAsync([.. await OfflineSourceAsync("broken-json.db"), "--public-key", keyPath]);
 
         Assert.Equal((50L, AuditFailureKind.Edited), (report.Chain.FailedSequence, report.Chain.Failure));
         Assert.Contains(page.Rows, r => r.Sequence == 50 && !r.Details.StartsWith("{\n", StringComparison.Ordinal));
@@ -191,16 +212,7 @@ public sealed class AuditIntegrityTests : IAsyncLifetime
         var result = await RunVerifyLogAsync("--database");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Usage: ConsentDashboard verify-log --database", result.Error);
-    }
-
-    private async Task<string> CopyDatabaseAsync(string name)
-    {
-        var path = Path.Combine(_world.DataFolderPath, name);
-        await using var db = _world.Database.CreateDbContext();
-        // VACUUM INTO writes a consistent single-file copy, as an auditor would be handed.
-        await db.Database.ExecuteSqlAsync($"VACUUM INTO {path}");
-        return path;
+        Assert.Contains("Usage: ConsentDashboard verify-log (--database <consentdashboard.db> | --connection", result.Error);
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunVerifyLogAsync(params string[] arguments)

@@ -1,11 +1,13 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ConsentDashboard.Infrastructure.Audit;
 
 /// <summary>
-/// <c>verify-log --database &lt;path&gt; --public-key &lt;path&gt; [--trusted-head &lt;file&gt;]… [--witness-folder &lt;dir&gt;]</c>:
-/// checks a copy of the database without starting the web app, so an auditor need not trust the running server. Trusted
+/// <c>verify-log (--database &lt;path&gt; | --connection &lt;PostgreSQL connection string&gt;) --public-key &lt;path&gt;
+/// [--trusted-head &lt;file&gt;]… [--witness-folder &lt;dir&gt;]</c>: checks a copy of a SQLite database, or a PostgreSQL
+/// database in a read-only session, without starting the web app, so an auditor need not trust the running server. Trusted
 /// heads (saved from the public page or an auditor's browser) and a witness folder catch truncation and rewriting even
 /// when every checkpoint row was removed. Exit code 0 when everything holds, 1 when it does not, 2 when the command
 /// cannot run.
@@ -17,6 +19,7 @@ public static class OfflineVerifier
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         string? database = null;
+        string? connectionString = null;
         string? publicKey = null;
         string? witnessFolder = null;
         var headFiles = new List<string>();
@@ -26,6 +29,9 @@ public static class OfflineVerifier
             {
                 case "--database":
                     database = args[++i];
+                    break;
+                case "--connection":
+                    connectionString = args[++i];
                     break;
                 case "--public-key":
                     publicKey = args[++i];
@@ -39,15 +45,15 @@ public static class OfflineVerifier
             }
         }
 
-        if (database is null || publicKey is null)
+        if ((database is null) == (connectionString is null) || publicKey is null)
         {
             await error.WriteLineAsync(
-                $"Usage: ConsentDashboard {Command} --database <consentdashboard.db> --public-key <checkpoint-public-key.pem> "
-                + "[--trusted-head <tree-head.json>]... [--witness-folder <folder>]");
+                $"Usage: ConsentDashboard {Command} (--database <consentdashboard.db> | --connection \"<PostgreSQL connection string>\") "
+                + "--public-key <checkpoint-public-key.pem> [--trusted-head <tree-head.json>]... [--witness-folder <folder>]");
             return 2;
         }
 
-        foreach (var path in new[] { database, publicKey }.Concat(headFiles))
+        foreach (var path in new[] { database, publicKey }.OfType<string>().Concat(headFiles))
         {
             if (!File.Exists(path))
             {
@@ -93,8 +99,7 @@ public static class OfflineVerifier
         {
             // A plain connection and the log's SQL as the model maps it: building the EF Core model would be most of the
             // command's time on a small log.
-            await using var connection = new SqliteConnection(
-                new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            await using var connection = Open(database, connectionString);
             var report = await AuditIntegrity.VerifyAsync(
                 connection, AuditLogTables.AsMapped, await File.ReadAllTextAsync(publicKey), logger: loggers.CreateLogger(Command), trusted: trusted);
             await WriteAsync(report, output);
@@ -103,9 +108,22 @@ public static class OfflineVerifier
         catch (Exception failure) when (failure is DbException or InvalidOperationException or System.Security.Cryptography.CryptographicException
             or ArgumentException or IOException)
         {
-            await error.WriteLineAsync($"Could not verify {database}: {failure.Message}");
+            await error.WriteLineAsync($"Could not verify {database ?? "the PostgreSQL database"}: {failure.Message}");
             return 2;
         }
+    }
+
+    /// <summary>A read-only connection: the SQLite file opened read-only, or a PostgreSQL session whose transactions are all read-only.</summary>
+    private static DbConnection Open(string? database, string? connectionString)
+    {
+        if (database is not null)
+        {
+            return new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        }
+
+        var postgres = new NpgsqlConnectionStringBuilder(connectionString);
+        postgres.Options = $"{postgres.Options} -c default_transaction_read_only=on".Trim();
+        return new NpgsqlConnection(postgres.ToString());
     }
 
     private static async Task WriteAsync(IntegrityReport report, TextWriter output)
