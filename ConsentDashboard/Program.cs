@@ -98,9 +98,10 @@ try
 {
     await app.PrepareDatabaseAsync();
 }
-catch (Microsoft.Data.Sqlite.SqliteException error)
+catch (System.Data.Common.DbException error)
 {
-    // One line an operator can act on, not a stack trace.
+    // One line an operator can act on, not a stack trace: a SQLite file that cannot be opened, a PostgreSQL server
+    // that does not answer or refuses the sign-in.
     await Console.Error.WriteLineAsync($"ConsentDashboard cannot start: {error.Message}");
     return 1;
 }

@@ -28,25 +28,12 @@ public sealed class RequestToFootageFlowTests(BrowserFixture browser) : IClassFi
         await officer.SignInAsync(DemoAccounts.Officer);
         await officer.WaitForURLAsync(new Regex("/agency/requests$"));
         await officer.WaitForCircuitAsync();
-        await officer.GetByTestId("new-request").ClickAsync();
-        await officer.WaitForURLAsync(new Regex("/agency/requests/new$"));
-        await officer.WaitForCircuitAsync();
-        await officer.Locator("input[data-testid=request-case]").FillAsync(Case);
-        await officer.Locator("[data-testid=request-incident]").First.ClickAsync();
-        await officer.GetByRole(AriaRole.Option, new() { Name = "Burglary" }).ClickAsync();
-        await officer.Locator("textarea[data-testid=request-description]").FillAsync("Shed forced open overnight; looking for anyone carrying tools.");
-        await officer.Locator("input[data-testid=request-latitude]").FillAsync(latitude.ToString("0.000000", CultureInfo.InvariantCulture));
-        await officer.Locator("input[data-testid=request-longitude]").FillAsync(longitude.ToString("0.000000", CultureInfo.InvariantCulture));
-        await officer.Locator("input[data-testid=request-radius]").FillAsync("300");
-        await Assertions.Expect(officer.GetByTestId("request-area")).ToContainTextAsync("0.109 sq mi (0.283 km²)");
-        await officer.Locator("input[data-testid=request-window-start]").FillAsync(clipStart.AddMinutes(-30).ToString("yyyy-MM-ddTHH:mm"));
-        await officer.Locator("input[data-testid=request-window-end]").FillAsync(clipStart.AddMinutes(30).ToString("yyyy-MM-ddTHH:mm"));
-        await officer.GetByTestId("file-request").ClickAsync();
-        await officer.WaitForURLAsync(new Regex("/agency/requests/[0-9a-f-]{36}$"));
-        await officer.WaitForCircuitAsync();
+        var requestId = await officer.FileRequestAsync(new RequestForm(
+            Case, "Burglary", "Shed forced open overnight; looking for anyone carrying tools.", latitude, longitude, 300,
+            clipStart.AddMinutes(-30), clipStart.AddMinutes(30)),
+            form => Assertions.Expect(form.GetByTestId("request-area")).ToContainTextAsync("0.109 sq mi (0.283 km²)"));
         await Assertions.Expect(officer.GetByTestId("awaiting-review")).ToBeVisibleAsync();
         await Assertions.Expect(officer.GetByTestId("request-status")).ToHaveTextAsync("Awaiting review");
-        var requestId = Guid.Parse(officer.Url[^36..]);
 
         // Nobody hears of it until the reviewer approves it on /review.
         var reviewer = await browser.NewPageAsync();

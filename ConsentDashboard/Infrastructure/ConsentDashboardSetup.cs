@@ -241,32 +241,34 @@ public static class ConsentDashboardSetup
     /// <summary>Applies migrations, ensures the roles exist, and seeds the demo city when that is switched on.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
-        await app.Services.MigrateAndEnsureRolesAsync();
-        await using var scope = app.Services.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        if (services.GetRequiredService<IMailTransport>() is PickupFolderMailTransport folder)
+        var seeded = false;
+        // Seeding happens while this node holds the migration turn, so nodes starting together seed the demo city once.
+        await app.Services.MigrateAndEnsureRolesAsync(async services =>
+        {
+            var options = services.GetRequiredService<IOptions<ConsentDashboardOptions>>().Value;
+            if (options.SeedDemoData)
+            {
+                await services.GetRequiredService<DemoCity>().SeedIfEmptyAsync();
+                seeded = await services.GetRequiredService<UserManager<ApplicationUser>>().FindByEmailAsync(DemoCity.SignIns[0].Email) is not null;
+            }
+        });
+
+        if (app.Services.GetRequiredService<IMailTransport>() is PickupFolderMailTransport folder)
         {
             Console.WriteLine($"No SMTP server is configured: e-mail is written as .eml files to {folder.Destination}");
         }
 
-        var options = services.GetRequiredService<IOptions<ConsentDashboardOptions>>().Value;
-        if (!options.SeedDemoData)
+        if (seeded)
         {
-            return;
+            app.Lifetime.ApplicationStarted.Register(() => PrintDemoSignIns(app));
         }
-
-        await services.GetRequiredService<DemoCity>().SeedIfEmptyAsync();
-        var userManager = services.GetRequiredService<UserManager<ApplicationUser>>();
-        if (await userManager.FindByEmailAsync(DemoCity.SignIns[0].Email) is null)
-        {
-            return;
-        }
-
-        app.Lifetime.ApplicationStarted.Register(() => PrintDemoSignIns(app));
     }
 
-    /// <summary>Brings the database to the newest migration and makes sure every role exists: what any entry point needs first.</summary>
-    public static async Task MigrateAndEnsureRolesAsync(this IServiceProvider root)
+    /// <summary>
+    /// Brings the database to the newest migration and makes sure every role exists: what any entry point needs first.
+    /// <paramref name="thenInTurn"/> runs after that, still in this node's turn (on PostgreSQL, nodes take turns).
+    /// </summary>
+    public static async Task MigrateAndEnsureRolesAsync(this IServiceProvider root, Func<IServiceProvider, Task>? thenInTurn = null)
     {
         await using var scope = root.CreateAsyncScope();
         var services = scope.ServiceProvider;
@@ -315,6 +317,11 @@ public static class ConsentDashboardSetup
                         throw;
                     }
                 }
+            }
+
+            if (thenInTurn is not null)
+            {
+                await thenInTurn(services);
             }
         }
         finally
