@@ -34,6 +34,9 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The data folder both nodes share: clips, the pseudonym and signing keys, e-mail files.</summary>
+    public string SharedFolder { get; private set; } = "";
+
     public IBrowser Browser { get; private set; } = null!;
 
     public sealed record Node(string Name, string Address, Process Process, StringBuilder Output);
@@ -44,7 +47,7 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
         Assert.True(File.Exists(BrowserFixture.ChromiumPath), $"{BrowserFixture.ChromiumPath} is missing: install Debian's chromium package (bash .ci/run does).");
         var postgres = PostgresServer.Shared ?? throw new InvalidOperationException("The PostgreSQL server fixture was not created.");
         ConnectionString = await postgres.CreateDatabaseAsync(empty: true);
-        var shared = Directory.CreateDirectory(Path.Combine(_folder.Path, "shared-data")).FullName;
+        var shared = SharedFolder = Directory.CreateDirectory(Path.Combine(_folder.Path, "shared-data")).FullName;
         var (https, http) = (FreePort(), FreePort());
         Address = $"https://127.0.0.1:{https}";
 
@@ -89,6 +92,19 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
     /// <summary>The node HAProxy's cookie in this page's session names now.</summary>
     public static async Task<string?> NodeOfAsync(IPage page) =>
         (await page.Context.CookiesAsync()).SingleOrDefault(c => c.Name == "ConsentDashboardNode")?.Value;
+
+    /// <summary>
+    /// The app's own services on the deployment's database and shared folder, in this test process (not behind the
+    /// proxy): for setting up what a test needs, such as a request, through the same code the nodes run.
+    /// </summary>
+    public Task<TestApp> ServicesAsync() => TestApp.CreateAsync(
+        new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow),
+        new Dictionary<string, string?>
+        {
+            ["ConsentDashboard:Database:Provider"] = "PostgreSQL",
+            ["ConnectionStrings:DefaultConnection"] = ConnectionString,
+        },
+        dataFolder: SharedFolder);
 
     public ApplicationDbContext CreateDbContext() => ApplicationDbContextFactory.For(DatabaseProvider.PostgreSql, ConnectionString).CreateDbContext();
 

@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using ConsentDashboard.Features.Requests;
+using ConsentDashboard.Features.Review;
+using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Audit;
+using ConsentDashboard.Tests.Browser;
+using ConsentDashboard.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace ConsentDashboard.Tests.Deploy;
+
+/// <summary>One node of two dies mid-work (<c>kill -9</c>): what residents and auditors are left with.</summary>
+public sealed class NodeFailureTests(TwoNodeDeployment deployment) : IClassFixture<TwoNodeDeployment>
+{
+    [Fact]
+    public async Task ANodeKilledDuringShares_LeavesTheOtherServingTheSameSignIn_AChainThatVerifies_AndAnEntryForEveryDisclosure()
+    {
+        var (nodeOne, nodeTwo) = (deployment.Nodes[0], deployment.Nodes[1]);
+        var (first, second) = await ApprovedRequestsForTheResidentAsync();
+        var (requestId, noticeId) = first;
+        var resident = await deployment.NewPageOnAsync(nodeOne);
+        await resident.SignInAsync(DemoAccounts.Resident);
+        await resident.WaitForURLAsync(new Regex("/inbox$"));
+        await resident.GotoAsync($"/inbox/{noticeId}");
+        await resident.WaitForCircuitAsync();
+        var clips = await ClipIdsAsync(resident);
+        Assert.True(clips.Count >= 2, $"The request should reach at least two of the resident's clips; it reaches {clips.Count}.");
+
+        await ShareAsync(resident, clips[0]);
+        // The second share is confirmed and node one is killed while it may still be writing it.
+        await resident.Locator($"input[data-testid=clip-select-{clips[1]}]").CheckAsync();
+        await resident.GetByTestId("share-button").ClickAsync();
+        await resident.GetByTestId("confirm-share").ClickAsync();
+        TwoNodeDeployment.KillHard(nodeOne);
+
+        // The resident reloads: HAProxy sends the page to node two, which honours the sign-in node one issued.
+        await resident.ReloadAsync();
+        await resident.WaitForCircuitAsync();
+        Assert.Equal("node2", await TwoNodeDeployment.NodeOfAsync(resident));
+        Assert.EndsWith($"/inbox/{noticeId}", resident.Url);
+        await Assertions.Expect(resident.GetByTestId($"clip-shared-{clips[0]}")).ToBeVisibleAsync();
+        if (!await resident.GetByTestId($"clip-shared-{clips[1]}").IsVisibleAsync())
+        {
+            await ShareAsync(resident, clips[1]);
+        }
+
+        // And node two takes new work: a share from the second request's notice.
+        await resident.GotoAsync($"/inbox/{second.Notice}");
+        await resident.WaitForCircuitAsync();
+        await ShareAsync(resident, (await ClipIdsAsync(resident))[0]);
+
+        await using var db = deployment.CreateDbContext();
+        var disclosures = await db.Disclosures.Where(d => d.RequestId == requestId || d.RequestId == second.Request).Select(d => d.Id).ToListAsync();
+        var logged = await db.AuditEntries.Where(e => e.Action == nameof(DisclosureCreated) && e.Subject.StartsWith("disclosure:"))
+            .Select(e => e.Subject).ToListAsync();
+        Assert.Equal(3, disclosures.Count);
+        Assert.All(disclosures, id => Assert.Single(logged, subject => subject == $"disclosure:{id}"));
+        var verified = await VerifyLogAsync();
+        Assert.True(verified.ExitCode == 0, verified.Output + verified.Error);
+        Assert.Contains("Result: VALID", verified.Output);
+    }
+
+    /// <summary>
+    /// Two requests over the resident's latest clips, filed and approved through the app's own services, and their
+    /// notices to the resident.
+    /// </summary>
+    private async Task<((Guid Request, Guid Notice) First, (Guid Request, Guid Notice) Second)> ApprovedRequestsForTheResidentAsync()
+    {
+        using var app = await deployment.ServicesAsync();
+        await using var db = app.CreateDbContext();
+        var now = DateTime.UtcNow;
+        var latest = await db.Clips
+            .Where(c => c.Camera!.Owner!.Email == DemoAccounts.Resident && c.RecordedEnd < now.AddMinutes(-40))
+            .OrderByDescending(c => c.RecordedStart)
+            .Select(c => new { c.Camera!.Latitude, c.Camera.Longitude, c.RecordedStart })
+            .FirstAsync();
+        var officer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync(), Roles.Officer);
+        var reviewer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Reviewer).Select(u => u.Id).SingleAsync(), Roles.Reviewer);
+        async Task<(Guid, Guid)> FileAsync(string caseNumber)
+        {
+            var requestId = await app.Get<AgencyRequestService>().FileAsync(officer, new FootageRequestInput
+            {
+                CaseNumber = caseNumber, IncidentType = ConsentDashboard.Data.IncidentType.Burglary,
+                Description = "Bicycle taken from a front yard; looking for the direction the rider went.", OfficerContact = "desk",
+                CenterLatitude = latest.Latitude, CenterLongitude = latest.Longitude, RadiusMeters = 600,
+                WindowStart = latest.RecordedStart.AddHours(-11), WindowEnd = latest.RecordedStart.AddMinutes(30), ExpiresInDays = 14,
+            });
+            await app.Get<ReviewService>().ApproveAsync(reviewer, requestId);
+            return (requestId, await db.RequestNotices.Where(n => n.RequestId == requestId && n.Resident!.Email == DemoAccounts.Resident).Select(n => n.Id).SingleAsync());
+        }
+
+        return (await FileAsync("LBPD-2026-07002"), await FileAsync("LBPD-2026-07003"));
+    }
+
+    private static async Task<List<string>> ClipIdsAsync(IPage resident)
+    {
+        var boxes = resident.Locator("input[data-testid^=clip-select-]");
+        await boxes.First.WaitForAsync();
+        var ids = new List<string>();
+        foreach (var box in await boxes.AllAsync())
+        {
+            ids.Add((await box.GetAttributeAsync("data-testid"))!["clip-select-".Length..]);
+        }
+
+        return ids;
+    }
+
+    private static async Task ShareAsync(IPage resident, string clipId)
+    {
+        await resident.Locator($"input[data-testid=clip-select-{clipId}]").CheckAsync();
+        await resident.GetByTestId("share-button").ClickAsync();
+        await resident.GetByTestId("confirm-share").ClickAsync();
+        await Assertions.Expect(resident.GetByTestId($"clip-shared-{clipId}")).ToBeVisibleAsync();
+    }
+
+    /// <summary>The auditor's outside check: <c>verify-log</c> on the database, with the key the deployment publishes.</summary>
+    private async Task<AppCommand.Result> VerifyLogAsync()
+    {
+        using var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        var key = Path.Combine(deployment.SharedFolder, "published-key.pem");
+        await File.WriteAllTextAsync(key, await client.GetStringAsync($"{deployment.Address}/audit/checkpoint-public-key.pem"));
+        return await AppCommand.RunAsync([OfflineVerifier.Command, "--connection", deployment.ConnectionString, "--public-key", key]);
+    }
+}
