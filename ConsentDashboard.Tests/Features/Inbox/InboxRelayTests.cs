@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 namespace ConsentDashboard.Tests.Features.Inbox;
 
 /// <summary>Inbox pages on one node wake for changes made on another: two app nodes on one PostgreSQL database.</summary>
+// Its nodes run on PostgreSQL whichever database the suite runs on.
+[Trait("Database", "ChoosesItsOwn")]
 public sealed class InboxRelayTests(PostgresServer postgres) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);

@@ -6,6 +6,8 @@ using ConsentDashboard.Tests.Support;
 namespace ConsentDashboard.Tests.Infrastructure.Nodes;
 
 /// <summary>Periodic work and mail delivery run on one node at a time when several share a PostgreSQL database.</summary>
+// Its nodes run on PostgreSQL whichever database the suite runs on.
+[Trait("Database", "ChoosesItsOwn")]
 public sealed class NodeCoordinationTests(PostgresServer postgres) : IAsyncLifetime
 {
     private readonly List<TestApp> _nodes = [];
