@@ -32,15 +32,7 @@ public static class AppendLoad
             Console.WriteLine("| writers | entries/s | p50 per append | p95 per append | entries per commit |");
             Console.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
             await using var log = new AuditLog(database, TimeProvider.System);
-            await AppendAsync(log, 1, 200);
-            foreach (var writers in new[] { 1, 4, 16, 64 })
-            {
-                var commitsBefore = log.Commits;
-                var (elapsed, latencies) = await AppendAsync(log, writers, EntriesPerRun);
-                latencies.Sort();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {writers} | {EntriesPerRun / elapsed.TotalSeconds:N0} | {Percentile(latencies, 0.50):N2} ms | {Percentile(latencies, 0.95):N2} ms | {(double)EntriesPerRun / (log.Commits - commitsBefore):N1} |"));
-            }
+            await ReportAsync([log], [1, 4, 16, 64]);
         }
         finally
         {
@@ -51,13 +43,31 @@ public static class AppendLoad
         }
     }
 
-    private static async Task<(TimeSpan Elapsed, List<double> LatenciesMs)> AppendAsync(AuditLog log, int writers, int entries)
+    /// <summary>
+    /// Prints one table row per writer count: writers spread evenly over <paramref name="logs"/> (one per app node),
+    /// after a short warm-up on each.
+    /// </summary>
+    internal static async Task ReportAsync(IReadOnlyList<AuditLog> logs, int[] writerCounts)
+    {
+        await AppendAsync(logs, logs.Count, 200);
+        foreach (var writers in writerCounts)
+        {
+            var commitsBefore = logs.Sum(l => l.Commits);
+            var (elapsed, latencies) = await AppendAsync(logs, writers, EntriesPerRun);
+            latencies.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {writers} | {EntriesPerRun / elapsed.TotalSeconds:N0} | {Percentile(latencies, 0.50):N2} ms | {Percentile(latencies, 0.95):N2} ms | {(double)EntriesPerRun / (logs.Sum(l => l.Commits) - commitsBefore):N1} |"));
+        }
+    }
+
+    private static async Task<(TimeSpan Elapsed, List<double> LatenciesMs)> AppendAsync(IReadOnlyList<AuditLog> logs, int writers, int entries)
     {
         var latencies = new List<double>[writers];
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             var mine = latencies[w] = new List<double>(entries / writers);
+            var log = logs[w % logs.Count];
             for (var i = 0; i < entries / writers; i++)
             {
                 var begun = Stopwatch.GetTimestamp();

@@ -42,19 +42,28 @@ public class FanOutBenchmarks
     private (double Latitude, double Longitude) NextCentre() => _centres[_next++ % _centres.Length];
 
     [Benchmark(Description = "fan-out: indexed query + notices + audit entry")]
-    public async Task<int> FanOutAsync()
+    public Task<int> FanOutAsync()
     {
         var (latitude, longitude) = NextCentre();
+        return FanOutOnceAsync(_auditLog, latitude, longitude, RadiusMeters);
+    }
+
+    /// <summary>
+    /// Files one request at the point through <see cref="NoticeFanOut"/>, as the app does, then rolls it back, so every
+    /// run sees the same database. Returns how many residents it would have notified.
+    /// </summary>
+    internal static async Task<int> FanOutOnceAsync(AuditLog auditLog, double latitude, double longitude, int radiusMeters)
+    {
         var notified = 0;
         try
         {
-            await _auditLog.WriteAsync(async (db, audit, _) =>
+            await auditLog.WriteAsync(async (db, audit, _) =>
             {
                 var now = DateTime.UtcNow;
                 var request = new FootageRequest
                 {
                     Id = Guid.NewGuid(), AgencyId = 1, OfficerId = await db.Users.Select(u => u.Id).FirstAsync(), CaseNumber = "BENCH", IncidentType = IncidentType.Burglary,
-                    Description = "Benchmark", OfficerContact = "desk", CenterLatitude = latitude, CenterLongitude = longitude, RadiusMeters = RadiusMeters,
+                    Description = "Benchmark", OfficerContact = "desk", CenterLatitude = latitude, CenterLongitude = longitude, RadiusMeters = radiusMeters,
                     WindowStart = now.AddHours(-3), WindowEnd = now.AddHours(-2), CreatedAt = now, ExpiresAt = now.AddDays(7), Status = RequestStatus.Open,
                 };
                 notified = (await NoticeFanOut.AddRequestWithNoticesAsync(db, audit, request)).Count;

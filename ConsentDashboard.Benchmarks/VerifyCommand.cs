@@ -54,7 +54,7 @@ public static class VerifyCommand
         }
     }
 
-    private static async Task ReportAsync(string what, int entries, string program, string[] arguments)
+    internal static async Task ReportAsync(string what, int entries, string program, string[] arguments)
     {
         var best = TimeSpan.MaxValue;
         long peak = 0;
