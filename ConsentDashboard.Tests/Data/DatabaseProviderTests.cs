@@ -106,7 +106,7 @@ public sealed class DatabaseProviderTests(PostgresServer postgres) : IAsyncLifet
     [InlineData(DatabaseProvider.PostgreSql)]
     public async Task FourWritersOnEachOfTwoNodes_AppendOneGapFreeChain(DatabaseProvider provider)
     {
-        const int writersPerNode = 4, entriesPerWriter = 1_000;
+        const int writersPerNode = 4, entriesPerWriter = 500;
         var node = await DatabaseAsync(provider);
         var nodes = new[] { await node(), await node() };
 

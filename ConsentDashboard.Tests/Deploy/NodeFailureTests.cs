@@ -11,7 +11,8 @@ using Microsoft.Playwright;
 namespace ConsentDashboard.Tests.Deploy;
 
 /// <summary>One node of two dies mid-work (<c>kill -9</c>): what residents and auditors are left with.</summary>
-public sealed class NodeFailureTests(TwoNodeDeployment deployment) : IClassFixture<TwoNodeDeployment>
+[Collection(nameof(TwoNodeDeploymentCollection))]
+public sealed class NodeFailureTests(TwoNodeDeployment deployment)
 {
     [Fact]
     public async Task ANodeKilledDuringShares_LeavesTheOtherServingTheSameSignIn_AChainThatVerifies_AndAnEntryForEveryDisclosure()
@@ -33,32 +34,39 @@ public sealed class NodeFailureTests(TwoNodeDeployment deployment) : IClassFixtu
         await resident.GetByTestId("share-button").ClickAsync();
         await resident.GetByTestId("confirm-share").ClickAsync();
         TwoNodeDeployment.KillHard(nodeOne);
-
-        // The resident reloads: HAProxy sends the page to node two, which honours the sign-in node one issued.
-        await resident.ReloadAsync();
-        await resident.WaitForCircuitAsync();
-        Assert.Equal("node2", await TwoNodeDeployment.NodeOfAsync(resident));
-        Assert.EndsWith($"/inbox/{noticeId}", resident.Url);
-        await Assertions.Expect(resident.GetByTestId($"clip-shared-{clips[0]}")).ToBeVisibleAsync();
-        if (!await resident.GetByTestId($"clip-shared-{clips[1]}").IsVisibleAsync())
+        try
         {
-            await ShareAsync(resident, clips[1]);
+            // The resident reloads: HAProxy sends the page to node two, which honours the sign-in node one issued.
+            await resident.ReloadAsync();
+            await resident.WaitForCircuitAsync();
+            Assert.Equal("node2", await TwoNodeDeployment.NodeOfAsync(resident));
+            Assert.EndsWith($"/inbox/{noticeId}", resident.Url);
+            await Assertions.Expect(resident.GetByTestId($"clip-shared-{clips[0]}")).ToBeVisibleAsync();
+            if (!await resident.GetByTestId($"clip-shared-{clips[1]}").IsVisibleAsync())
+            {
+                await ShareAsync(resident, clips[1]);
+            }
+
+            // And node two takes new work: a share from the second request's notice.
+            await resident.GotoAsync($"/inbox/{second.Notice}");
+            await resident.WaitForCircuitAsync();
+            await ShareAsync(resident, (await ClipIdsAsync(resident))[0]);
+
+            await using var db = deployment.CreateDbContext();
+            var disclosures = await db.Disclosures.Where(d => d.RequestId == requestId || d.RequestId == second.Request).Select(d => d.Id).ToListAsync();
+            var logged = await db.AuditEntries.Where(e => e.Action == nameof(DisclosureCreated) && e.Subject.StartsWith("disclosure:"))
+                .Select(e => e.Subject).ToListAsync();
+            Assert.Equal(3, disclosures.Count);
+            Assert.All(disclosures, id => Assert.Single(logged, subject => subject == $"disclosure:{id}"));
+            var verified = await VerifyLogAsync();
+            Assert.True(verified.ExitCode == 0, verified.Output + verified.Error);
+            Assert.Contains("Result: VALID", verified.Output);
         }
-
-        // And node two takes new work: a share from the second request's notice.
-        await resident.GotoAsync($"/inbox/{second.Notice}");
-        await resident.WaitForCircuitAsync();
-        await ShareAsync(resident, (await ClipIdsAsync(resident))[0]);
-
-        await using var db = deployment.CreateDbContext();
-        var disclosures = await db.Disclosures.Where(d => d.RequestId == requestId || d.RequestId == second.Request).Select(d => d.Id).ToListAsync();
-        var logged = await db.AuditEntries.Where(e => e.Action == nameof(DisclosureCreated) && e.Subject.StartsWith("disclosure:"))
-            .Select(e => e.Subject).ToListAsync();
-        Assert.Equal(3, disclosures.Count);
-        Assert.All(disclosures, id => Assert.Single(logged, subject => subject == $"disclosure:{id}"));
-        var verified = await VerifyLogAsync();
-        Assert.True(verified.ExitCode == 0, verified.Output + verified.Error);
-        Assert.Contains("Result: VALID", verified.Output);
+        finally
+        {
+            // Node one comes back on its address, and HAProxy sends its browsers to it again, for the tests after this one.
+            await deployment.RestartAsync(nodeOne);
+        }
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ namespace ConsentDashboard.Tests.Deploy;
 /// <summary>
 /// The README's "Deploy at scale" on one machine: two app processes on one new PostgreSQL database and one shared data
 /// folder, started together (they migrate and seed the demo city in turn), behind HAProxy run with the committed
-/// <c>deploy/haproxy.cfg</c> and a self-signed certificate, and Chromium to open it.
+/// <c>deploy/haproxy.cfg</c> and a self-signed certificate, and Chromium to open it. One deployment serves every test
+/// class in <see cref="TwoNodeDeploymentCollection"/>, one class at a time.
 /// </summary>
 public sealed class TwoNodeDeployment : IAsyncLifetime
 {
@@ -113,6 +114,37 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
     {
         node.Process.Kill(entireProcessTree: true);
         node.Process.WaitForExit();
+    }
+
+    /// <summary>
+    /// Starts a node that was killed again, on its address, and waits until HAProxy sends that node's browsers to it
+    /// again (its health checks see it up), so later tests find the deployment as it began.
+    /// </summary>
+    public async Task RestartAsync(Node node)
+    {
+        var index = Array.IndexOf(Nodes, node);
+        var restarted = Nodes[index] = StartNode(node.Name, new Uri(node.Address).Port, SharedFolder);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await WaitUntilReadyAsync(client, restarted);
+        using var throughProxy = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true, UseCookies = false })
+        {
+            Timeout = TimeSpan.FromSeconds(5),
+        };
+        // While HAProxy holds the node for down, it sends the node's cookie elsewhere and sets a new one.
+        await WaitUntilAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{Address}/healthz");
+            request.Headers.Add("Cookie", $"ConsentDashboardNode={node.Name}");
+            try
+            {
+                using var response = await throughProxy.SendAsync(request);
+                return response.IsSuccessStatusCode && !response.Headers.Contains("Set-Cookie");
+            }
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }, restarted.Process, () => $"HAProxy sending to the restarted {node.Name}");
     }
 
     private Node StartNode(string name, int port, string sharedFolder)
@@ -254,3 +286,7 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
         _folder.Dispose();
     }
 }
+
+/// <summary>The test classes that share one two-node deployment; they run one after another.</summary>
+[CollectionDefinition(nameof(TwoNodeDeploymentCollection))]
+public sealed class TwoNodeDeploymentCollection : ICollectionFixture<TwoNodeDeployment>;

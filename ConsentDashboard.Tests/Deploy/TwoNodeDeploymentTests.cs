@@ -8,7 +8,8 @@ using Microsoft.Playwright;
 namespace ConsentDashboard.Tests.Deploy;
 
 /// <summary>Two app processes behind HAProxy: what a resident and an officer on different nodes see of each other's work.</summary>
-public sealed class TwoNodeDeploymentTests(TwoNodeDeployment deployment) : IClassFixture<TwoNodeDeployment>
+[Collection(nameof(TwoNodeDeploymentCollection))]
+public sealed class TwoNodeDeploymentTests(TwoNodeDeployment deployment)
 {
     [Fact]
     public async Task ARequestFiledAndApprovedOnNodeOne_AppearsInTheResidentsOpenInboxOnNodeTwo_WithoutAReload()
