@@ -135,12 +135,6 @@ public sealed class RequestToFootageFlowTests(BrowserFixture browser) : IClassFi
     private async Task<(double Latitude, double Longitude, DateTime ClipStart)> TargetAsync()
     {
         await using var db = browser.App.CreateDbContext();
-        var now = DateTime.UtcNow;
-        var clip = await db.Clips
-            .Where(c => c.Camera!.Owner!.Email == DemoAccounts.Resident && c.RecordedEnd < now.AddMinutes(-40))
-            .OrderByDescending(c => c.RecordedStart)
-            .Select(c => new { c.Camera!.Latitude, c.Camera.Longitude, c.RecordedStart })
-            .FirstAsync();
-        return (clip.Latitude, clip.Longitude, clip.RecordedStart);
+        return await DemoTargets.ResidentsLatestClipAsync(db);
     }
 }

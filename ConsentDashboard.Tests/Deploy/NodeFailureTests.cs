@@ -77,12 +77,7 @@ public sealed class NodeFailureTests(TwoNodeDeployment deployment)
     {
         using var app = await deployment.ServicesAsync();
         await using var db = app.CreateDbContext();
-        var now = DateTime.UtcNow;
-        var latest = await db.Clips
-            .Where(c => c.Camera!.Owner!.Email == DemoAccounts.Resident && c.RecordedEnd < now.AddMinutes(-40))
-            .OrderByDescending(c => c.RecordedStart)
-            .Select(c => new { c.Camera!.Latitude, c.Camera.Longitude, c.RecordedStart })
-            .FirstAsync();
+        var latest = await DemoTargets.ResidentsLatestClipAsync(db);
         var officer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync(), Roles.Officer);
         var reviewer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Reviewer).Select(u => u.Id).SingleAsync(), Roles.Reviewer);
         async Task<(Guid, Guid)> FileAsync(string caseNumber)
@@ -92,7 +87,7 @@ public sealed class NodeFailureTests(TwoNodeDeployment deployment)
                 CaseNumber = caseNumber, IncidentType = ConsentDashboard.Data.IncidentType.Burglary,
                 Description = "Bicycle taken from a front yard; looking for the direction the rider went.", OfficerContact = "desk",
                 CenterLatitude = latest.Latitude, CenterLongitude = latest.Longitude, RadiusMeters = 600,
-                WindowStart = latest.RecordedStart.AddHours(-11), WindowEnd = latest.RecordedStart.AddMinutes(30), ExpiresInDays = 14,
+                WindowStart = latest.ClipStart.AddHours(-11), WindowEnd = latest.ClipStart.AddMinutes(30), ExpiresInDays = 14,
             });
             await app.Get<ReviewService>().ApproveAsync(reviewer, requestId);
             return (requestId, await db.RequestNotices.Where(n => n.RequestId == requestId && n.Resident!.Email == DemoAccounts.Resident).Select(n => n.Id).SingleAsync());

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.RegularExpressions;
 using ConsentDashboard.Tests.Browser;
 using ConsentDashboard.Tests.Support;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace ConsentDashboard.Tests.Deploy;
@@ -22,7 +21,13 @@ public sealed class TwoNodeDeploymentTests(TwoNodeDeployment deployment)
         await resident.WaitForCircuitAsync();
         await Assertions.Expect(resident.GetByTestId("inbox-table")).Not.ToContainTextAsync(Case);
 
-        var (latitude, longitude, clipStart) = await TargetAsync();
+        (double, double, DateTime) target;
+        await using (var db = deployment.CreateDbContext())
+        {
+            target = await DemoTargets.ResidentsLatestClipAsync(db);
+        }
+
+        var (latitude, longitude, clipStart) = target;
         var officer = await deployment.NewPageOnAsync(nodeOne);
         await officer.SignInAsync(DemoAccounts.Officer);
         await officer.WaitForURLAsync(new Regex("/agency/requests$"));
@@ -63,18 +68,5 @@ public sealed class TwoNodeDeploymentTests(TwoNodeDeployment deployment)
             Assert.Equal(HttpStatusCode.OK, inbox.StatusCode);
             Assert.Contains(DemoAccounts.Resident, await inbox.Content.ReadAsStringAsync());
         }
-    }
-
-    /// <summary>One of the resident's cameras and the start of its latest finished clip.</summary>
-    private async Task<(double Latitude, double Longitude, DateTime ClipStart)> TargetAsync()
-    {
-        await using var db = deployment.CreateDbContext();
-        var now = DateTime.UtcNow;
-        var clip = await db.Clips
-            .Where(c => c.Camera!.Owner!.Email == DemoAccounts.Resident && c.RecordedEnd < now.AddMinutes(-40))
-            .OrderByDescending(c => c.RecordedStart)
-            .Select(c => new { c.Camera!.Latitude, c.Camera.Longitude, c.RecordedStart })
-            .FirstAsync();
-        return (clip.Latitude, clip.Longitude, clip.RecordedStart);
     }
 }
