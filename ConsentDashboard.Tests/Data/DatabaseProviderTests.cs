@@ -156,6 +156,29 @@ public sealed class DatabaseProviderTests(PostgresServer postgres) : IAsyncLifet
         Assert.False(Directory.Exists(Path.Combine(nodeA.DataFolder, "keys")), "On PostgreSQL the keys are not files in a node's data folder.");
     }
 
+    [Fact]
+    public async Task APostgreSqlServerThatDoesNotAnswer_StopsTheStart_WithOneLine()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var result = await AppCommand.RunAsync([], new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["ConsentDashboard__DataFolder"] = _sqliteFolder.Path,
+            ["ConsentDashboard__Database__Provider"] = "PostgreSQL",
+            ["ConnectionStrings__DefaultConnection"] = $"Host=127.0.0.1;Port={closedPort};Database=consentdashboard;Username=nobody;Timeout=3",
+        });
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("ConsentDashboard cannot start: Failed to connect to 127.0.0.1:", line);
+        Assert.DoesNotContain("   at ", result.Output + result.Error);
+    }
+
     [Theory]
     [InlineData("Postgres", "Host=db", "ConsentDashboard:Database:Provider is \"Postgres\": set it to Sqlite (the default) or PostgreSQL.")]
     [InlineData("PostgreSQL", "", "ConsentDashboard:Database:Provider is PostgreSQL, but ConnectionStrings:DefaultConnection is not set.")]
