@@ -287,6 +287,10 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
     }
 }
 
-/// <summary>The test classes that share one two-node deployment; they run one after another.</summary>
-[CollectionDefinition(nameof(TwoNodeDeploymentCollection))]
+/// <summary>
+/// The test classes that share one two-node deployment; they run one after another, and apart from every other test:
+/// two app processes, HAProxy and Chromium together load a 2-core machine enough to push other browser tests past their
+/// timeouts.
+/// </summary>
+[CollectionDefinition(nameof(TwoNodeDeploymentCollection), DisableParallelization = true)]
 public sealed class TwoNodeDeploymentCollection : ICollectionFixture<TwoNodeDeployment>;
