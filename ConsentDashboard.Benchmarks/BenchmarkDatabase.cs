@@ -1,9 +1,7 @@
 using System.Globalization;
 using ConsentDashboard.Data;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ConsentDashboard.Benchmarks;
 
@@ -18,18 +16,13 @@ public sealed class BenchmarkDatabase : IDbContextFactory<ApplicationDbContext>
     public const double CenterLongitude = -84.0;
     public const double SideMeters = 100_000;
 
-    private readonly DbContextOptions<ApplicationDbContext> _options;
+    private readonly IDbContextFactory<ApplicationDbContext> _factory;
 
     private BenchmarkDatabase(string path)
     {
         Path = path;
-        var identity = new ServiceCollection()
-            .Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3)
-            .BuildServiceProvider();
-        _options = new DbContextOptionsBuilder<ApplicationDbContext>()
-            .UseSqlite($"Data Source={path}")
-            .UseApplicationServiceProvider(identity)
-            .Options;
+        // The app's own factory for the file, so the model (Identity's schema version included) is the one the app builds.
+        _factory = ApplicationDbContextFactory.For(Infrastructure.DatabaseProvider.Sqlite, $"Data Source={path}");
     }
 
     public string Path { get; }
@@ -37,7 +30,7 @@ public sealed class BenchmarkDatabase : IDbContextFactory<ApplicationDbContext>
     /// <summary>A database the app itself wrote (a load driver's target), used as it is.</summary>
     public static BenchmarkDatabase Existing(string path) => new(path);
 
-    public ApplicationDbContext CreateDbContext() => new(_options);
+    public ApplicationDbContext CreateDbContext() => _factory.CreateDbContext();
 
     public static double LatitudeSpan => SideMeters / 111_320.0;
 
