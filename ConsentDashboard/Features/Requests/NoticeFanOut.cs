@@ -33,20 +33,20 @@ public static class NoticeFanOut
     }
 
     /// <summary>
-    /// Adds one notice per matched resident of an open request to the context, dated when the request opened. Returns the
-    /// notices, whose residents are to be told once the transaction commits; callers must never show an officer (or a
-    /// reviewer) anything derived from them.
+    /// Writes one notice per matched resident of an open request, dated when the request opened; the context's pending
+    /// changes (the request itself among them) are saved first. Returns the notices, whose residents are to be told once
+    /// the transaction commits; callers must never show an officer (or a reviewer) anything derived from them.
     /// </summary>
-    public static async Task<List<RequestNotice>> AddNoticesAsync(ApplicationDbContext db, FootageRequest request, CancellationToken cancellationToken = default) =>
-        AddNotices(db, request, await FindResidentsAsync(db, request.AgencyId, request.CenterLatitude, request.CenterLongitude,
-            request.RadiusMeters, cancellationToken));
+    public static async Task<List<RequestNotice>> WriteNoticesAsync(ApplicationDbContext db, FootageRequest request, CancellationToken cancellationToken = default) =>
+        await StoreNoticesAsync(db, request, await FindResidentsAsync(db, request.AgencyId, request.CenterLatitude, request.CenterLongitude,
+            request.RadiusMeters, cancellationToken), cancellationToken);
 
     /// <summary>
     /// The same for residents <see cref="FindResidentsAsync"/> found before the write lock was taken (the area query is the
     /// costly part and needs no lock): a resident who opted out or blocked the agency since is left out, so a choice that
     /// committed first is always honoured.
     /// </summary>
-    public static async Task<List<RequestNotice>> AddNoticesAsync(
+    public static async Task<List<RequestNotice>> WriteNoticesAsync(
         ApplicationDbContext db, FootageRequest request, IReadOnlyCollection<string> found, CancellationToken cancellationToken = default)
     {
         if (found.Count == 0)
@@ -59,10 +59,10 @@ public static class NoticeFanOut
             .Where(u => found.Contains(u.Id) && !u.OptedOutOfAllRequests && !db.AgencyBlocks.Any(b => b.ResidentId == u.Id && b.AgencyId == agencyId))
             .Select(u => u.Id)
             .ToListAsync(cancellationToken);
-        return AddNotices(db, request, found.Where(reachable.ToHashSet().Contains).ToList());
+        return await StoreNoticesAsync(db, request, found.Where(reachable.ToHashSet().Contains).ToList(), cancellationToken);
     }
 
-    private static List<RequestNotice> AddNotices(ApplicationDbContext db, FootageRequest request, List<string> residents)
+    private static async Task<List<RequestNotice>> StoreNoticesAsync(ApplicationDbContext db, FootageRequest request, List<string> residents, CancellationToken cancellationToken)
     {
         var notices = residents.Select(residentId => new RequestNotice
         {
@@ -72,7 +72,7 @@ public static class NoticeFanOut
             Status = NoticeStatus.Pending,
             CreatedAt = request.OpenedAt ?? request.CreatedAt,
         }).ToList();
-        db.RequestNotices.AddRange(notices);
+        await db.InsertAllAsync(notices, cancellationToken);
         return notices;
     }
 
@@ -87,7 +87,7 @@ public static class NoticeFanOut
         request.Status = RequestStatus.Open;
         request.OpenedAt ??= request.CreatedAt;
         db.FootageRequests.Add(request);
-        var notices = found is null ? await AddNoticesAsync(db, request, cancellationToken) : await AddNoticesAsync(db, request, found, cancellationToken);
+        var notices = found is null ? await WriteNoticesAsync(db, request, cancellationToken) : await WriteNoticesAsync(db, request, found, cancellationToken);
         await audit.AppendAsync(AuditActors.User(request.OfficerId), $"request:{request.Id}", Created(request, notices.Count, awaitingReview: false),
             cancellationToken: cancellationToken);
         return notices;

@@ -113,7 +113,7 @@ public sealed class ReviewService(
             request.ExpiresAt = now + openFor;
             request.ReviewedById = reviewerId;
             request.ReviewedAt = now;
-            var added = await NoticeFanOut.AddNoticesAsync(db, request, found, cancellationToken);
+            var added = await NoticeFanOut.WriteNoticesAsync(db, request, found, cancellationToken);
             await noticeMail.QueueAsync(db, request, added, cancellationToken);
             await audit.AppendAsync(AuditActors.User(reviewerId), $"request:{request.Id}",
                 new RequestApproved(request.AgencyId, request.CaseNumber, request.ExpiresAt, added.Count), cancellationToken: cancellationToken);
