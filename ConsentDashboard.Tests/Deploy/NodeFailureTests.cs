@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using ConsentDashboard.Features.Requests;
-using ConsentDashboard.Features.Review;
-using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Tests.Browser;
 using ConsentDashboard.Tests.Support;
@@ -58,7 +55,7 @@ public sealed class NodeFailureTests(TwoNodeDeployment deployment)
                 .Select(e => e.Subject).ToListAsync();
             Assert.Equal(3, disclosures.Count);
             Assert.All(disclosures, id => Assert.Single(logged, subject => subject == $"disclosure:{id}"));
-            var verified = await VerifyLogAsync();
+            var verified = await deployment.VerifyLogAsync();
             Assert.True(verified.ExitCode == 0, verified.Output + verified.Error);
             Assert.Contains("Result: VALID", verified.Output);
         }
@@ -69,31 +66,11 @@ public sealed class NodeFailureTests(TwoNodeDeployment deployment)
         }
     }
 
-    /// <summary>
-    /// Two requests over the resident's latest clips, filed and approved through the app's own services, and their
-    /// notices to the resident.
-    /// </summary>
+    /// <summary>Two requests over the resident's latest clips, filed and approved, and their notices to the resident.</summary>
     private async Task<((Guid Request, Guid Notice) First, (Guid Request, Guid Notice) Second)> ApprovedRequestsForTheResidentAsync()
     {
         using var app = await deployment.ServicesAsync();
-        await using var db = app.CreateDbContext();
-        var latest = await DemoTargets.ResidentsLatestClipAsync(db);
-        var officer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync(), Roles.Officer);
-        var reviewer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Reviewer).Select(u => u.Id).SingleAsync(), Roles.Reviewer);
-        async Task<(Guid, Guid)> FileAsync(string caseNumber)
-        {
-            var requestId = await app.Get<AgencyRequestService>().FileAsync(officer, new FootageRequestInput
-            {
-                CaseNumber = caseNumber, IncidentType = ConsentDashboard.Data.IncidentType.Burglary,
-                Description = "Bicycle taken from a front yard; looking for the direction the rider went.", OfficerContact = "desk",
-                CenterLatitude = latest.Latitude, CenterLongitude = latest.Longitude, RadiusMeters = 600,
-                WindowStart = latest.ClipStart.AddHours(-11), WindowEnd = latest.ClipStart.AddMinutes(30), ExpiresInDays = 14,
-            });
-            await app.Get<ReviewService>().ApproveAsync(reviewer, requestId);
-            return (requestId, await db.RequestNotices.Where(n => n.RequestId == requestId && n.Resident!.Email == DemoAccounts.Resident).Select(n => n.Id).SingleAsync());
-        }
-
-        return (await FileAsync("LBPD-2026-07002"), await FileAsync("LBPD-2026-07003"));
+        return (await DemoTargets.ApprovedRequestForTheResidentAsync(app, "LBPD-2026-07002"), await DemoTargets.ApprovedRequestForTheResidentAsync(app, "LBPD-2026-07003"));
     }
 
     private static async Task<List<string>> ClipIdsAsync(IPage resident)
@@ -115,14 +92,5 @@ public sealed class NodeFailureTests(TwoNodeDeployment deployment)
         await resident.GetByTestId("share-button").ClickAsync();
         await resident.GetByTestId("confirm-share").ClickAsync();
         await Assertions.Expect(resident.GetByTestId($"clip-shared-{clipId}")).ToBeVisibleAsync();
-    }
-
-    /// <summary>The auditor's outside check: <c>verify-log</c> on the database, with the key the deployment publishes.</summary>
-    private async Task<AppCommand.Result> VerifyLogAsync()
-    {
-        using var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
-        var key = Path.Combine(deployment.SharedFolder, "published-key.pem");
-        await File.WriteAllTextAsync(key, await client.GetStringAsync($"{deployment.Address}/audit/checkpoint-public-key.pem"));
-        return await AppCommand.RunAsync([OfflineVerifier.Command, "--connection", deployment.ConnectionString, "--public-key", key]);
     }
 }

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using ConsentDashboard.Data;
 using ConsentDashboard.Infrastructure;
+using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Tests.Browser;
 using ConsentDashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -108,6 +109,15 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
         dataFolder: SharedFolder);
 
     public ApplicationDbContext CreateDbContext() => ApplicationDbContextFactory.For(DatabaseProvider.PostgreSql, ConnectionString).CreateDbContext();
+
+    /// <summary>The auditor's outside check: <c>verify-log</c> on the database, with the key the deployment publishes.</summary>
+    public async Task<AppCommand.Result> VerifyLogAsync()
+    {
+        using var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        var key = Path.Combine(SharedFolder, "published-key.pem");
+        await File.WriteAllTextAsync(key, await client.GetStringAsync($"{Address}/audit/checkpoint-public-key.pem"));
+        return await AppCommand.RunAsync([OfflineVerifier.Command, "--connection", ConnectionString, "--public-key", key]);
+    }
 
     /// <summary>Ends the node's process at once, as <c>kill -9</c> does: nothing in it gets to finish or clean up.</summary>
     public static void KillHard(Node node)

@@ -1,4 +1,7 @@
 using ConsentDashboard.Data;
+using ConsentDashboard.Features.Requests;
+using ConsentDashboard.Features.Review;
+using ConsentDashboard.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace ConsentDashboard.Tests.Support;
@@ -19,5 +22,26 @@ public static class DemoTargets
             .Select(c => new { c.Camera!.Latitude, c.Camera.Longitude, c.RecordedStart })
             .FirstAsync();
         return (clip.Latitude, clip.Longitude, clip.RecordedStart);
+    }
+
+    /// <summary>
+    /// A request over the demo resident's latest clips, filed by the demo officer and approved by the demo reviewer through
+    /// the app's own services, and its notice to the resident.
+    /// </summary>
+    public static async Task<(Guid Request, Guid Notice)> ApprovedRequestForTheResidentAsync(TestApp app, string caseNumber)
+    {
+        await using var db = app.CreateDbContext();
+        var latest = await ResidentsLatestClipAsync(db);
+        var officer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync(), Roles.Officer);
+        var reviewer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Reviewer).Select(u => u.Id).SingleAsync(), Roles.Reviewer);
+        var requestId = await app.Get<AgencyRequestService>().FileAsync(officer, new FootageRequestInput
+        {
+            CaseNumber = caseNumber, IncidentType = IncidentType.Burglary,
+            Description = "Bicycle taken from a front yard; looking for the direction the rider went.", OfficerContact = "desk",
+            CenterLatitude = latest.Latitude, CenterLongitude = latest.Longitude, RadiusMeters = 600,
+            WindowStart = latest.ClipStart.AddHours(-11), WindowEnd = latest.ClipStart.AddMinutes(30), ExpiresInDays = 14,
+        });
+        await app.Get<ReviewService>().ApproveAsync(reviewer, requestId);
+        return (requestId, await db.RequestNotices.Where(n => n.RequestId == requestId && n.Resident!.Email == DemoAccounts.Resident).Select(n => n.Id).SingleAsync());
     }
 }
