@@ -5,6 +5,7 @@ using ConsentDashboard.Infrastructure.Audit;
 using ConsentDashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Npgsql;
 
 namespace ConsentDashboard.Tests.Data;
 
@@ -101,6 +102,67 @@ public sealed class DatabaseProviderTests(PostgresServer postgres) : IAsyncLifet
         Assert.True((await AuditChainVerifier.VerifyAsync(db)).IsValid);
     }
 
+    [Fact]
+    public async Task OnPostgreSql_NodesRunAsARoleThatCannotChangeTheLog_WhileTheSchemasOwnerMigrates()
+    {
+        var owner = await postgres.CreateDatabaseAsync(empty: true);
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConsentDashboard:Database:Provider"] = "PostgreSQL",
+            ["ConnectionStrings:DefaultConnection"] = await postgres.CreateLoginRoleAsync(owner),
+            ["ConnectionStrings:MigrationConnection"] = owner,
+        };
+
+        // Two nodes starting together: one migrates as the owner and grants the app's role its rights, the other finds both done.
+        var nodes = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            var node = await TestApp.CreateAsync(settings: new Dictionary<string, string?>(settings), dataFolder: _sqliteFolder.Path);
+            lock (_nodes)
+            {
+                _nodes.Add(node);
+            }
+
+            return node;
+        }));
+
+        // The app's role does its work: it appends to the log, and adds, changes and removes other rows.
+        var log = nodes[0].Get<AuditLog>();
+        for (var i = 1; i <= 3; i++)
+        {
+            await log.WriteAsync((_, audit, _) => audit.AppendAsync("user:test", $"clip:{i}", new LogViewed($"test {i}", "sequence")));
+        }
+
+        await using var db = nodes[1].CreateDbContext();
+        var agency = new Agency { Name = "Harbour City Police", Jurisdiction = "Harbour City" };
+        db.Agencies.Add(agency);
+        await db.SaveChangesAsync();
+        agency.Name = "Harbour City Police Department";
+        await db.SaveChangesAsync();
+        db.Agencies.Remove(agency);
+        await db.SaveChangesAsync();
+
+        // It has no right to change the log, or to lift the triggers that guard it (only the owner may alter a table).
+        string[] statements =
+        [
+            """UPDATE "AuditEntries" SET "Actor" = 'user:x' WHERE "Sequence" = 1""",
+            """DELETE FROM "AuditEntries" WHERE "Sequence" = 3""",
+            """TRUNCATE "AuditEntries" """,
+            """DELETE FROM "AuditTreeNodes" WHERE "Level" >= 1""",
+            """TRUNCATE "AuditTreeNodes" """,
+            """ALTER TABLE "AuditEntries" DISABLE TRIGGER USER""",
+            """DELETE FROM "__EFMigrationsHistory" """,
+        ];
+        foreach (var statement in statements)
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => db.Database.ExecuteSqlRawAsync(statement));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+
+        Assert.Equal(3, await db.AuditEntries.CountAsync(e => e.Actor == "user:test"));
+        Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        Assert.True((await AuditChainVerifier.VerifyAsync(db)).IsValid);
+    }
+
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.PostgreSql)]
@@ -180,16 +242,24 @@ public sealed class DatabaseProviderTests(PostgresServer postgres) : IAsyncLifet
     }
 
     [Theory]
-    [InlineData("Postgres", "Host=db", "ConsentDashboard:Database:Provider is \"Postgres\": set it to Sqlite (the default) or PostgreSQL.")]
-    [InlineData("PostgreSQL", "", "ConsentDashboard:Database:Provider is PostgreSQL, but ConnectionStrings:DefaultConnection is not set.")]
-    [InlineData("postgresql", "Host=db;Database=consentdashboard", null)]
-    [InlineData(null, "", null)]
-    public void ADatabaseSettingThatCannotWork_IsNamedInOneLine_BeforeTheAppStarts(string? provider, string connectionString, string? problem)
+    [InlineData("Postgres", "Host=db", null, "ConsentDashboard:Database:Provider is \"Postgres\": set it to Sqlite (the default) or PostgreSQL.")]
+    [InlineData("PostgreSQL", "", null, "ConsentDashboard:Database:Provider is PostgreSQL, but ConnectionStrings:DefaultConnection is not set.")]
+    [InlineData("postgresql", "Host=db;Database=consentdashboard", null, null)]
+    [InlineData(null, "", null, null)]
+    [InlineData(null, "", "Host=db;Database=consentdashboard;Username=owner", "ConnectionStrings:MigrationConnection is set, but only PostgreSQL uses it")]
+    [InlineData("PostgreSQL", "Host=db;Database=consentdashboard;Username=app", "Host=db;Database=consentdashboard;Username=owner", null)]
+    [InlineData("PostgreSQL", "Host=db;Database=consentdashboard;Username=app", "Host=db;Database=other;Username=owner",
+        "ConnectionStrings:MigrationConnection and ConnectionStrings:DefaultConnection name different databases")]
+    [InlineData("PostgreSQL", "Host=db;Database=consentdashboard;Username=app", "Host=db;Database=consentdashboard;Username=app;Password=x",
+        "ConnectionStrings:MigrationConnection and ConnectionStrings:DefaultConnection use the same role (app)")]
+    [InlineData("PostgreSQL", "Host=db;Database=consentdashboard;Username=app", "Host=db;Colour=blue", "A PostgreSQL connection string cannot be read")]
+    public void ADatabaseSettingThatCannotWork_IsNamedInOneLine_BeforeTheAppStarts(string? provider, string connectionString, string? migrationConnection, string? problem)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConsentDashboard:Database:Provider"] = provider,
             ["ConnectionStrings:DefaultConnection"] = connectionString,
+            ["ConnectionStrings:MigrationConnection"] = migrationConnection,
         }).Build();
 
         var found = ConsentDashboardSetup.DatabaseSettingProblem(configuration);

@@ -15,8 +15,9 @@ using Microsoft.Playwright;
 namespace ConsentDashboard.Tests.Deploy;
 
 /// <summary>
-/// The README's "Deploy at scale" on one machine: two app processes on one new PostgreSQL database and one shared data
-/// folder, started together (they migrate and seed the demo city in turn), behind HAProxy run with the committed
+/// The README's "Deploy at scale" on one machine: two app processes on one new PostgreSQL database, run as a role of
+/// their own (the owner migrates), and one shared data folder, started together (they migrate and seed the demo city in
+/// turn), behind HAProxy run with the committed
 /// <c>deploy/haproxy.cfg</c> and a self-signed certificate, and Chromium to open it. One deployment serves every test
 /// class in <see cref="TwoNodeDeploymentCollection"/>, one class at a time.
 /// </summary>
@@ -34,7 +35,11 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
     /// <summary>The address people open: HAProxy's HTTPS port.</summary>
     public string Address { get; private set; } = "";
 
+    /// <summary>The database as the schema's owner: the nodes migrate with it, and tests read and verify with it.</summary>
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The same database as the role the nodes run as, which cannot change or remove the log's rows.</summary>
+    public string RuntimeConnectionString { get; private set; } = "";
 
     /// <summary>The data folder both nodes share: clips, the pseudonym and signing keys, e-mail files.</summary>
     public string SharedFolder { get; private set; } = "";
@@ -49,6 +54,7 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
         Assert.True(File.Exists(BrowserFixture.ChromiumPath), $"{BrowserFixture.ChromiumPath} is missing: install Debian's chromium package (bash .ci/run does).");
         var postgres = PostgresServer.Shared ?? throw new InvalidOperationException("The PostgreSQL server fixture was not created.");
         ConnectionString = await postgres.CreateDatabaseAsync(empty: true);
+        RuntimeConnectionString = await postgres.CreateLoginRoleAsync(ConnectionString);
         var shared = SharedFolder = Directory.CreateDirectory(Path.Combine(_folder.Path, "shared-data")).FullName;
         var (https, http) = (FreePort(), FreePort());
         Address = $"https://127.0.0.1:{https}";
@@ -167,7 +173,8 @@ public sealed class TwoNodeDeployment : IAsyncLifetime
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["ASPNETCORE_URLS"] = address,
             ["ConsentDashboard__Database__Provider"] = "PostgreSQL",
-            ["ConnectionStrings__DefaultConnection"] = ConnectionString,
+            ["ConnectionStrings__DefaultConnection"] = RuntimeConnectionString,
+            ["ConnectionStrings__MigrationConnection"] = ConnectionString,
             ["ConsentDashboard__DataFolder"] = sharedFolder,
             ["ConsentDashboard__SeedDemoData"] = "true",
             ["ConsentDashboard__RateLimits__KnownProxies__0"] = "127.0.0.1",

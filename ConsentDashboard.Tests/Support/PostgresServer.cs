@@ -57,6 +57,17 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionString(name);
     }
 
+    /// <summary>
+    /// A new login role with no rights of its own (the server trusts local connections, so it needs no password), and
+    /// <paramref name="connectionString"/> with that role in place of the owner.
+    /// </summary>
+    public async Task<string> CreateLoginRoleAsync(string connectionString)
+    {
+        var role = $"app_{Guid.NewGuid():N}";
+        await ExecuteAsync($"CREATE ROLE \"{role}\" LOGIN");
+        return new NpgsqlConnectionStringBuilder(connectionString) { Username = role }.ToString();
+    }
+
     /// <summary>A database migrated by the app once per run; copying it is much faster than migrating each test's.</summary>
     private async Task<string> MigratedTemplateAsync()
     {

@@ -208,11 +208,50 @@ public static class ConsentDashboardSetup
                 + "set it to Sqlite (the default) or PostgreSQL.";
         }
 
-        return provider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(configuration.GetConnectionString("DefaultConnection"))
-            ? $"{ConsentDashboardOptions.SectionName}:Database:Provider is PostgreSQL, but ConnectionStrings:DefaultConnection is not set. "
-                + "Set it to the server's connection string, such as Host=db.example.org;Database=consentdashboard;Username=consentdashboard;Password=…"
+        var runtime = configuration.GetConnectionString("DefaultConnection");
+        var migration = configuration.GetConnectionString(MigrationConnectionName);
+        if (provider == DatabaseProvider.PostgreSql && string.IsNullOrWhiteSpace(runtime))
+        {
+            return $"{ConsentDashboardOptions.SectionName}:Database:Provider is PostgreSQL, but ConnectionStrings:DefaultConnection is not set. "
+                + "Set it to the server's connection string, such as Host=db.example.org;Database=consentdashboard;Username=consentdashboard_app;Password=…";
+        }
+
+        if (string.IsNullOrWhiteSpace(migration))
+        {
+            return null;
+        }
+
+        if (provider != DatabaseProvider.PostgreSql)
+        {
+            return $"ConnectionStrings:{MigrationConnectionName} is set, but only PostgreSQL uses it (the role that owns the schema and runs migrations). "
+                + $"Remove it, or set {ConsentDashboardOptions.SectionName}:Database:Provider to PostgreSQL.";
+        }
+
+        Npgsql.NpgsqlConnectionStringBuilder app, owner;
+        try
+        {
+            (app, owner) = (new(runtime), new(migration));
+        }
+        catch (ArgumentException wrong)
+        {
+            return $"A PostgreSQL connection string cannot be read: {wrong.Message}";
+        }
+
+        if (!string.Equals(app.Host, owner.Host, StringComparison.OrdinalIgnoreCase) || app.Port != owner.Port || app.Database != owner.Database)
+        {
+            return $"ConnectionStrings:{MigrationConnectionName} and ConnectionStrings:DefaultConnection name different databases: "
+                + "both must name the same server, port and database.";
+        }
+
+        return app.Username == owner.Username
+            ? $"ConnectionStrings:{MigrationConnectionName} and ConnectionStrings:DefaultConnection use the same role ({app.Username}): "
+                + "the app would take the log's UPDATE and DELETE rights from the owner. Give the app a role of its own, or leave "
+                + $"{MigrationConnectionName} unset."
             : null;
     }
+
+    /// <summary>The connection string, under <c>ConnectionStrings</c>, of the role that owns the schema (PostgreSQL only).</summary>
+    public const string MigrationConnectionName = "MigrationConnection";
 
     /// <summary>How long a write waits for another writer before the person is asked to try again.</summary>
     public const int WriteWaitSeconds = 5;
@@ -274,17 +313,28 @@ public static class ConsentDashboardSetup
         var services = scope.ServiceProvider;
         var dbFactory = services.GetRequiredService<IDbContextFactory<ApplicationDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
-        await db.Database.OpenConnectionAsync();
-        // Nodes starting together on one PostgreSQL database take turns: the first migrates, the others find it done.
         var shared = db.Database.IsNpgsql();
+        // On PostgreSQL the schema may belong to a role of its own: migrations run as that owner, the app as its runtime role.
+        var ownerConnection = services.GetRequiredService<IConfiguration>().GetConnectionString(MigrationConnectionName);
+        await using var owner = shared && !string.IsNullOrWhiteSpace(ownerConnection)
+            ? ApplicationDbContextFactory.For(DatabaseProvider.PostgreSql, ownerConnection).CreateDbContext()
+            : null;
+        var migrating = owner ?? db;
+        await migrating.Database.OpenConnectionAsync();
+        // Nodes starting together on one PostgreSQL database take turns: the first migrates, the others find it done.
         if (shared)
         {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
+            await migrating.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})");
         }
 
         try
         {
-            await db.Database.MigrateAsync();
+            await migrating.Database.MigrateAsync();
+            if (owner is not null)
+            {
+                await RuntimeRole.GrantAsync(owner, new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()).Username!);
+            }
+
             if (db.Database.IsSqlite())
             {
                 // Readers do not wait for the writer, and the writer does not wait for readers.
@@ -328,7 +378,7 @@ public static class ConsentDashboardSetup
         {
             if (shared)
             {
-                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})");
+                await migrating.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})");
             }
         }
     }
