@@ -1,4 +1,5 @@
 using ConsentDashboard.Data;
+using ConsentDashboard.Infrastructure;
 using ConsentDashboard.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 
@@ -6,15 +7,19 @@ namespace ConsentDashboard.Tests.Data;
 
 /// <summary>
 /// A request's notices are written in one go (on PostgreSQL, one statement for all of them): what a resident's inbox
-/// reads back must be what the context would have stored, on the suite's database.
+/// reads back must be what the context would have stored, on either database.
 /// </summary>
-public sealed class RowBatchTests : IDisposable
+[Trait("Database", "ChoosesItsOwn")]
+public sealed class RowBatchTests(PostgresServer postgres) : IDisposable
 {
-    private readonly ResidentScenario _scenario = ResidentScenario.CreateAsync().GetAwaiter().GetResult();
+    private ResidentScenario _scenario = null!;
 
-    [Fact]
-    public async Task InsertAll_StoresEveryRowAsTheContextWould_AfterTheRowTheyReferTo()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task InsertAll_StoresEveryRowAsTheContextWould_AfterTheRowTheyReferTo(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var now = _scenario.Time.GetUtcNow().UtcDateTime;
         await using var db = _scenario.Database.CreateDbContext();
         await using var transaction = await db.Database.BeginTransactionAsync();
@@ -46,9 +51,12 @@ public sealed class RowBatchTests : IDisposable
         Assert.Equal(1, await reads.RequestNotices.CountAsync(n => n.RequestId == request.Id && n.Status == NoticeStatus.Declined));
     }
 
-    [Fact]
-    public async Task InsertAll_WithOneRowTheDatabaseRefuses_StoresNoneOfThem_AndSaysSoAsSaveChangesWould()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task InsertAll_WithOneRowTheDatabaseRefuses_StoresNoneOfThem_AndSaysSoAsSaveChangesWould(DatabaseProvider provider)
     {
+        await OnAsync(provider);
         var now = _scenario.Time.GetUtcNow().UtcDateTime;
         await using var db = _scenario.Database.CreateDbContext();
         var notices = new List<RequestNotice>
@@ -64,6 +72,14 @@ public sealed class RowBatchTests : IDisposable
         Assert.Equal(new[] { _scenario.NoticeA.Id, _scenario.NoticeB.Id }.Order(), stored.Order());
     }
 
+    private async Task OnAsync(DatabaseProvider provider) => _scenario = await ResidentScenario.CreateAsync(provider == DatabaseProvider.PostgreSql
+        ? new Dictionary<string, string?>
+        {
+            ["ConsentDashboard:Database:Provider"] = "PostgreSQL",
+            ["ConnectionStrings:DefaultConnection"] = await postgres.CreateDatabaseAsync(),
+        }
+        : new Dictionary<string, string?> { ["ConsentDashboard:Database:Provider"] = "Sqlite" });
+
     private FootageRequest NewRequest(DateTime now) => new()
     {
         Id = Guid.NewGuid(), AgencyId = _scenario.Agency.Id, OfficerId = _scenario.Officer.Id, CaseNumber = "HC-78", IncidentType = IncidentType.Burglary,
@@ -72,5 +88,5 @@ public sealed class RowBatchTests : IDisposable
         ExpiresAt = now.AddDays(7), Status = RequestStatus.Open,
     };
 
-    public void Dispose() => _scenario.Dispose();
+    public void Dispose() => _scenario?.Dispose();
 }

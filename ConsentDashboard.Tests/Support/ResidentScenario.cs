@@ -51,9 +51,10 @@ public sealed class ResidentScenario : IDisposable
 
     public ClaimsPrincipal OfficerUser => Principals.For(Officer.Id, Roles.Officer);
 
-    public static async Task<ResidentScenario> CreateAsync()
+    /// <param name="settings">The app's settings, such as a database of the test's choosing; the suite's database when null.</param>
+    public static async Task<ResidentScenario> CreateAsync(IDictionary<string, string?>? settings = null)
     {
-        var scenario = new ResidentScenario(await TestApp.CreateAsync(new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero))));
+        var scenario = new ResidentScenario(await TestApp.CreateAsync(new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero)), settings));
         await scenario.SeedAsync();
         return scenario;
     }

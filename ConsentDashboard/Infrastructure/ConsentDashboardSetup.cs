@@ -243,6 +243,12 @@ public static class ConsentDashboardSetup
                 + "both must name the same server, port and database.";
         }
 
+        if (string.IsNullOrWhiteSpace(app.Username))
+        {
+            return $"ConnectionStrings:{MigrationConnectionName} is set, so ConnectionStrings:DefaultConnection must name the role the app runs as "
+                + "(Username=…): the owner grants that role its rights.";
+        }
+
         return app.Username == owner.Username
             ? $"ConnectionStrings:{MigrationConnectionName} and ConnectionStrings:DefaultConnection use the same role ({app.Username}): "
                 + "the app would take the log's UPDATE and DELETE rights from the owner. Give the app a role of its own, or leave "
