@@ -98,11 +98,9 @@ try
 {
     await app.PrepareDatabaseAsync();
 }
-catch (Exception error) when (error is System.Data.Common.DbException || error.InnerException is System.Data.Common.DbException)
+catch (Exception error) when (ConsentDashboardSetup.DatabaseFailure(error) is { } cause)
 {
-    // One line an operator can act on, not a stack trace: a SQLite file that cannot be opened, a PostgreSQL server
-    // that does not answer or refuses the sign-in (which EF Core's PostgreSQL provider reports wrapped, as transient).
-    var cause = error as System.Data.Common.DbException ?? (System.Data.Common.DbException)error.InnerException!;
+    // One line an operator can act on, not a stack trace.
     await Console.Error.WriteLineAsync($"ConsentDashboard cannot start: {cause.Message}");
     return 1;
 }

@@ -72,7 +72,7 @@ public sealed class ConcurrentAppendTests(TwoNodeDeployment deployment)
         using var app = await deployment.ServicesAsync();
         var (requestId, noticeId) = await DemoTargets.ApprovedRequestForTheResidentAsync(app, "LBPD-2026-07004");
         await using var db = app.CreateDbContext();
-        var resident = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Resident).Select(u => u.Id).SingleAsync(), Roles.Resident);
+        var resident = await DemoAccounts.PrincipalAsync(db, Roles.Resident);
         var notices = app.Get<NoticeService>();
         var clipId = (await notices.GetAsync(resident, noticeId))!.Clips[0].Id;
         await notices.ShareAsync(resident, new ShareInput { NoticeId = noticeId, ClipIds = [clipId] });

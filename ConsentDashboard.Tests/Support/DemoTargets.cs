@@ -32,8 +32,8 @@ public static class DemoTargets
     {
         await using var db = app.CreateDbContext();
         var latest = await ResidentsLatestClipAsync(db);
-        var officer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Officer).Select(u => u.Id).SingleAsync(), Roles.Officer);
-        var reviewer = Principals.For(await db.Users.Where(u => u.Email == DemoAccounts.Reviewer).Select(u => u.Id).SingleAsync(), Roles.Reviewer);
+        var officer = await DemoAccounts.PrincipalAsync(db, Roles.Officer);
+        var reviewer = await DemoAccounts.PrincipalAsync(db, Roles.Reviewer);
         var requestId = await app.Get<AgencyRequestService>().FileAsync(officer, new FootageRequestInput
         {
             CaseNumber = caseNumber, IncidentType = IncidentType.Burglary,

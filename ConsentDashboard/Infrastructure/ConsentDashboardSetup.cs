@@ -256,6 +256,13 @@ public static class ConsentDashboardSetup
             : null;
     }
 
+    /// <summary>
+    /// The database's own error behind <paramref name="error"/>, or null: a SQLite file that cannot be opened, a PostgreSQL
+    /// server that does not answer or refuses the sign-in (which EF Core's PostgreSQL provider reports wrapped, as transient).
+    /// </summary>
+    public static System.Data.Common.DbException? DatabaseFailure(Exception error) =>
+        error as System.Data.Common.DbException ?? error.InnerException as System.Data.Common.DbException;
+
     /// <summary>The connection string, under <c>ConnectionStrings</c>, of the role that owns the schema (PostgreSQL only).</summary>
     public const string MigrationConnectionName = "MigrationConnection";
 

@@ -81,11 +81,9 @@ public static class CreateAdminCommand
             await error.WriteLineAsync($"Refused: {refused.Message}");
             return 1;
         }
-        catch (Exception failure) when (failure is DataFolderUnusableException or System.Data.Common.DbException
-            || failure.InnerException is System.Data.Common.DbException)
+        catch (Exception failure) when (failure is DataFolderUnusableException || ConsentDashboardSetup.DatabaseFailure(failure) is not null)
         {
-            // EF Core's PostgreSQL provider reports a server that does not answer wrapped, as a transient failure.
-            await error.WriteLineAsync($"Cannot run: {(failure.InnerException as System.Data.Common.DbException ?? failure).Message}");
+            await error.WriteLineAsync($"Cannot run: {(ConsentDashboardSetup.DatabaseFailure(failure) ?? failure).Message}");
             return 2;
         }
     }
